@@ -1,0 +1,26 @@
+namespace FleetMonitor.Contracts;
+
+/// <summary>An agent's periodic sign of life, with what it is running.</summary>
+public sealed record AgentHeartbeatSent
+{
+    /// <summary>The schema version this record describes.</summary>
+    public const int CurrentSchemaVersion = 1;
+
+    public required int SchemaVersion { get; init; }
+
+    public required string AgentId { get; init; }
+
+    public required string SiteId { get; init; }
+
+    public required DateTimeOffset SentAt { get; init; }
+
+    public required string AgentVersion { get; init; }
+
+    public string? Hostname { get; init; }
+
+    /// <summary>How many probe definitions the agent has scheduled.</summary>
+    public int ScheduledProbes { get; init; }
+
+    /// <summary>Results in the agent's outbox not yet confirmed by the broker.</summary>
+    public long OutboxBacklog { get; init; }
+}

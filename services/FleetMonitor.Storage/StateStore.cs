@@ -1,0 +1,32 @@
+using Dapper;
+
+namespace FleetMonitor.Storage;
+
+/// <summary>Reads <c>endpoint_state</c>: the fleet view, never a scan of raw results.</summary>
+public sealed class StateStore(Database database)
+{
+    private const string Columns = """
+        SELECT agent_id AS AgentId, probe_id AS ProbeId, site_id AS SiteId, kind AS Kind, target AS Target,
+               outcome AS Outcome, findings AS Findings, measurements AS Measurements, error AS Error,
+               last_result_id AS LastResultId, last_started_at AS LastStartedAt, changed_at AS ChangedAt, updated_at AS UpdatedAt
+        FROM endpoint_state
+        """;
+
+    public async Task<IReadOnlyList<EndpointStateRow>> ListAsync(string? siteId, CancellationToken cancellationToken)
+    {
+        var sql = siteId is null
+            ? Columns + " ORDER BY site_id, agent_id, probe_id"
+            : Columns + " WHERE site_id = @SiteId ORDER BY agent_id, probe_id";
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<EndpointStateRow>(new CommandDefinition(sql, new { SiteId = siteId }, cancellationToken: cancellationToken));
+        return rows.AsList();
+    }
+
+    public async Task<IReadOnlyList<EndpointStateRow>> ListForAgentAsync(string agentId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<EndpointStateRow>(new CommandDefinition(
+            Columns + " WHERE agent_id = @AgentId ORDER BY probe_id", new { AgentId = agentId }, cancellationToken: cancellationToken));
+        return rows.AsList();
+    }
+}
