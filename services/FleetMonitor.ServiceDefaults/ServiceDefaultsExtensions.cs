@@ -1,0 +1,41 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Prometheus;
+
+namespace FleetMonitor.ServiceDefaults;
+
+/// <summary>Logging, health checks, Prometheus metrics and the clock, shared by every service.</summary>
+public static class ServiceDefaultsExtensions
+{
+    /// <summary>Tag of the health checks that only say the process is alive.</summary>
+    public const string LiveTag = "live";
+
+    public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder)
+    {
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "HH:mm:ss.fff ";
+        });
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), [LiveTag]);
+        builder.Services.AddProblemDetails();
+        // Sends .NET's own meters (HTTP, runtime) to the same /metrics page.
+        builder.Services.AddMetrics();
+        return builder;
+    }
+
+    /// <summary>Maps <c>/metrics</c>, <c>/health</c> (everything, the broker and database included) and <c>/alive</c> (the process only).</summary>
+    public static WebApplication MapServiceDefaults(this WebApplication app)
+    {
+        app.UseHttpMetrics();
+        app.MapMetrics("/metrics");
+        app.MapHealthChecks("/health");
+        app.MapHealthChecks("/alive", new HealthCheckOptions { Predicate = check => check.Tags.Contains(LiveTag) });
+        return app;
+    }
+}
