@@ -14,6 +14,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<AgentStore>();
         services.AddSingleton<StateStore>();
         services.AddSingleton(TimeProvider.System);
+        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         return services;
     }
 }

@@ -1,0 +1,48 @@
+using FleetMonitor.Ingestion.Heartbeats;
+using FleetMonitor.Ingestion.Results;
+using FleetMonitor.Storage;
+using MassTransit;
+
+namespace FleetMonitor.Ingestion;
+
+/// <summary>Wires Ingestion into a host: storage, the batch writer, metrics, and its consumers.</summary>
+public static class IngestionHostingExtensions
+{
+    /// <summary>Registers Ingestion's services. The bus is added by the host, with <see cref="AddConsumers"/>.</summary>
+    public static IHostApplicationBuilder AddFleetMonitorIngestion(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<IngestionOptions>().BindConfiguration(IngestionOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddFleetMonitorStorage();
+        builder.Services.AddSingleton<IngestionMetrics>();
+        builder.Services.AddSingleton<ResultBatchWriter>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ResultBatchWriter>());
+        return builder;
+    }
+
+    /// <summary>Ingestion's consumers and observer, for the host's one MassTransit registration.</summary>
+    public static void AddConsumers(IBusRegistrationConfigurator bus)
+    {
+        bus.AddConsumer<ProbeCompletedConsumer, ProbeCompletedConsumerDefinition>();
+        bus.AddConsumer<AgentHeartbeatConsumer, AgentHeartbeatConsumerDefinition>();
+        bus.AddReceiveObserver<RejectedMessageObserver>();
+    }
+
+    /// <summary>The <c>migrate</c> step: applies the SQL migrations to the configured database, then exits.</summary>
+    public static int Migrate(IConfiguration configuration)
+    {
+        var options = configuration.GetSection(StorageOptions.SectionName).Get<StorageOptions>() ?? new StorageOptions();
+        using var loggerFactory = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true));
+        var logger = loggerFactory.CreateLogger("FleetMonitor.Migrate");
+        try
+        {
+            DatabaseMigrator.Migrate(options.Provider, options.ConnectionString, logger);
+            logger.LogInformation("{Provider} database is up to date", options.Provider);
+            return 0;
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "Migration failed");
+            return 1;
+        }
+    }
+}

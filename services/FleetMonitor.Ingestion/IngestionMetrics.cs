@@ -1,0 +1,55 @@
+using Prometheus;
+
+namespace FleetMonitor.Ingestion;
+
+/// <summary>Ingestion's Prometheus metrics (low-cardinality labels only; never the agent id).</summary>
+public sealed class IngestionMetrics
+{
+    private static readonly Counter Received = Metrics.CreateCounter(
+        "fleetmonitor_ingestion_results_received_total", "Valid probe results received, duplicates included.", "kind", "outcome");
+
+    private static readonly Counter Stored = Metrics.CreateCounter(
+        "fleetmonitor_ingestion_results_stored_total", "Probe results stored for the first time.");
+
+    private static readonly Counter Duplicates = Metrics.CreateCounter(
+        "fleetmonitor_ingestion_results_duplicate_total", "Probe results received again and not stored twice.");
+
+    private static readonly Counter Rejected = Metrics.CreateCounter(
+        "fleetmonitor_ingestion_messages_rejected_total", "Messages moved to an error queue, by reason.", "queue", "reason");
+
+    private static readonly Counter StateChanges = Metrics.CreateCounter(
+        "fleetmonitor_ingestion_state_changes_total", "Agent/probe states that changed.", "kind", "outcome");
+
+    private static readonly Counter Heartbeats = Metrics.CreateCounter(
+        "fleetmonitor_ingestion_heartbeats_total", "Agent heartbeats recorded.");
+
+    private static readonly Histogram BatchSeconds = Metrics.CreateHistogram(
+        "fleetmonitor_ingestion_batch_seconds", "Time to write one batch.",
+        new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.001, 2, 14) });
+
+    private static readonly Histogram BatchSize = Metrics.CreateHistogram(
+        "fleetmonitor_ingestion_batch_size", "Results per written batch.",
+        new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(1, 2, 14) });
+
+    public void ResultReceived(string kind, string outcome) => Received.WithLabels(kind, outcome).Inc();
+
+    public void BatchStored(int inserted, int duplicates)
+    {
+        Stored.Inc(inserted);
+        Duplicates.Inc(duplicates);
+    }
+
+    public void MessageRejected(string queue, string reason) => Rejected.WithLabels(queue, reason).Inc();
+
+    public static double RejectedCount(string queue, string reason) => Rejected.WithLabels(queue, reason).Value;
+
+    public void StateChanged(string kind, string outcome) => StateChanges.WithLabels(kind, outcome).Inc();
+
+    public void HeartbeatRecorded() => Heartbeats.Inc();
+
+    public void BatchWritten(int size, TimeSpan elapsed)
+    {
+        BatchSize.Observe(size);
+        BatchSeconds.Observe(elapsed.TotalSeconds);
+    }
+}

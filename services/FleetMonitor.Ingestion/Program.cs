@@ -1,0 +1,18 @@
+using FleetMonitor.Ingestion;
+using FleetMonitor.ServiceDefaults;
+
+var builder = WebApplication.CreateBuilder(args);
+
+if (args is ["migrate", ..])
+{
+    return IngestionHostingExtensions.Migrate(builder.Configuration);
+}
+
+builder.AddServiceDefaults();
+builder.AddFleetMonitorIngestion();
+builder.AddFleetMonitorBus(IngestionHostingExtensions.AddConsumers);
+
+var app = builder.Build();
+app.MapServiceDefaults();
+app.Run();
+return 0;

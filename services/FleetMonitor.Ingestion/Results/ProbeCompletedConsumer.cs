@@ -1,0 +1,21 @@
+using FleetMonitor.Contracts;
+using MassTransit;
+using Microsoft.Extensions.Options;
+
+namespace FleetMonitor.Ingestion.Results;
+
+/// <summary>Validates each agent result and hands it to the batch writer; acknowledged only once stored.</summary>
+public sealed class ProbeCompletedConsumer(ResultBatchWriter writer, TimeProvider timeProvider, IOptions<IngestionOptions> options)
+    : IConsumer<ProbeCompleted>
+{
+    public async Task Consume(ConsumeContext<ProbeCompleted> context)
+    {
+        var errors = ProbeCompletedValidator.Validate(context.Message, timeProvider.GetUtcNow(), options.Value);
+        if (errors.Count > 0)
+        {
+            throw new InvalidMessageException(string.Join("; ", errors));
+        }
+
+        await writer.WriteAsync(context.Message, context.CancellationToken);
+    }
+}
