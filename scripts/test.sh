@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# The test command: installs and starts what the tests talk to (Debian packages), restores, builds and runs every
+# test project against the real services, then prints one summary line.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/services.sh
+
+# Peers the tests drive: Chromium for the dashboard test.
+if ! command -v chromium >/dev/null 2>&1; then
+  echo "test: installing chromium"
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends chromium >/dev/null
+fi
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+dotnet restore FleetMonitor.sln
+dotnet build FleetMonitor.sln --no-restore -c Release
+
+results=TestResults
+rm -rf "$results"
+status=0
+dotnet test FleetMonitor.sln --no-build -c Release --logger "trx" --logger "console;verbosity=normal" \
+  --results-directory "$results" "$@" || status=$?
+
+# One line in the form CI reads: totals over every test project's TRX file.
+python3 - "$results" <<'PY' || true
+import glob, sys, xml.etree.ElementTree as ET
+ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
+passed = failed = skipped = 0
+for path in glob.glob(sys.argv[1] + "/*.trx"):
+    c = ET.parse(path).getroot().find("t:ResultSummary/t:Counters", ns)
+    passed += int(c.get("passed", 0)); failed += int(c.get("failed", 0)) + int(c.get("error", 0)) + int(c.get("timeout", 0))
+    skipped += int(c.get("notExecuted", 0))
+print(f"tests: {passed} passed, {failed} failed, {skipped} skipped")
+PY
+exit $status
