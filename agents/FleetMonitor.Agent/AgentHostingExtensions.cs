@@ -1,0 +1,37 @@
+using FleetMonitor.Agent.Outbox;
+using FleetMonitor.Agent.Publishing;
+using FleetMonitor.Agent.Scheduling;
+using FleetMonitor.Probes;
+using Microsoft.Extensions.Options;
+using Quartz;
+
+namespace FleetMonitor.Agent;
+
+/// <summary>Wires the agent into a host: options, probes, outbox, relay and the Quartz schedule.</summary>
+public static class AgentHostingExtensions
+{
+    /// <summary>Registers the agent. The transport is added separately (RabbitMQ here, the in-process bus in the embedded server).</summary>
+    public static IHostApplicationBuilder AddFleetMonitorAgent(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<AgentOptions>().BindConfiguration(AgentOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<AgentOptions>, AgentOptionsValidator>();
+        services.AddSingleton(ProbeCatalog.CreateDefault());
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<ResultOutbox>();
+        services.AddSingleton<AgentMessages>();
+        services.AddSingleton<ProbeExecutor>();
+        services.AddHostedService<OutboxRelay>();
+        services.AddQuartz();
+        services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
+        services.AddHostedService<ScheduleRegistrar>();
+        return builder;
+    }
+
+    /// <summary>Publishes through RabbitMQ.Client to the configured broker.</summary>
+    public static IHostApplicationBuilder AddRabbitMqResultTransport(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<IResultTransport, RabbitMqResultTransport>();
+        return builder;
+    }
+}

@@ -1,0 +1,21 @@
+using System.ComponentModel.DataAnnotations;
+using FleetMonitor.Contracts;
+
+namespace FleetMonitor.Agent;
+
+/// <summary>Where the agent publishes: an AMQP URI with the agent's own credentials (amqps:// for TLS).</summary>
+public sealed class BrokerOptions
+{
+    [Required]
+    public string Uri { get; set; } = "amqp://guest:guest@localhost:5672/";
+
+    [Required]
+    public string Exchange { get; set; } = WireFormat.AgentExchange;
+
+    /// <summary>Declare the exchange if missing. Off in production, where agents may only publish.</summary>
+    public bool DeclareExchange { get; set; }
+
+    /// <summary>Messages published per confirm round.</summary>
+    [Range(1, 10_000)]
+    public int PublishBatchSize { get; set; } = 500;
+}

@@ -1,0 +1,114 @@
+using FleetMonitor.Agent.Outbox;
+using Microsoft.Extensions.Options;
+using RabbitMQ.Client;
+
+namespace FleetMonitor.Agent.Publishing;
+
+/// <summary>
+/// Publishes plain JSON to the agents' exchange with RabbitMQ.Client: persistent, mandatory, with publisher
+/// confirms. The connection recovers by itself after a broker restart; a channel closed by the broker is reopened.
+/// </summary>
+public sealed partial class RabbitMqResultTransport(
+    IOptions<AgentOptions> options,
+    ILogger<RabbitMqResultTransport> logger) : IResultTransport, IAsyncDisposable
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private IConnection? _connection;
+    private IChannel? _channel;
+
+    public async Task PublishAsync(IReadOnlyList<OutboxMessage> messages, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            var channel = await EnsureChannelAsync(cancellationToken);
+            var exchange = options.Value.Broker.Exchange;
+            var publishes = new List<Task>(messages.Count);
+            foreach (var message in messages)
+            {
+                var properties = new BasicProperties
+                {
+                    Persistent = true,
+                    ContentType = "application/json",
+                    MessageId = message.MessageId,
+                    Type = message.Type,
+                    AppId = options.Value.AgentId,
+                };
+                // With confirmation tracking on, each task completes when the broker confirms, and throws on a nack
+                // or, as the message is mandatory, when no queue is bound to take it.
+                publishes.Add(channel.BasicPublishAsync(exchange, message.RoutingKey, mandatory: true, properties, message.Body, cancellationToken).AsTask());
+            }
+
+            await Task.WhenAll(publishes);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_channel is not null)
+        {
+            await _channel.DisposeAsync();
+        }
+
+        if (_connection is not null)
+        {
+            await _connection.DisposeAsync();
+        }
+
+        _gate.Dispose();
+    }
+
+    private async Task<IChannel> EnsureChannelAsync(CancellationToken cancellationToken)
+    {
+        if (_connection is null || (!_connection.IsOpen && _connection.CloseReason is { Initiator: ShutdownInitiator.Application }))
+        {
+            var broker = options.Value.Broker;
+            var factory = new ConnectionFactory
+            {
+                Uri = new Uri(broker.Uri),
+                AutomaticRecoveryEnabled = true,
+                TopologyRecoveryEnabled = true,
+                NetworkRecoveryInterval = TimeSpan.FromSeconds(2),
+                ClientProvidedName = $"fleetmonitor-agent {options.Value.AgentId}",
+            };
+            if (_connection is not null)
+            {
+                await _connection.DisposeAsync();
+            }
+
+            _connection = await factory.CreateConnectionAsync(cancellationToken);
+            _channel = null;
+            LogConnected(broker.Uri.Split('@')[^1]);
+        }
+
+        if (!_connection.IsOpen)
+        {
+            throw new InvalidOperationException("The broker connection is down and recovering");
+        }
+
+        if (_channel is null || _channel.IsClosed)
+        {
+            if (_channel is not null)
+            {
+                await _channel.DisposeAsync();
+            }
+
+            _channel = await _connection.CreateChannelAsync(
+                new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true),
+                cancellationToken);
+            if (options.Value.Broker.DeclareExchange)
+            {
+                await _channel.ExchangeDeclareAsync(options.Value.Broker.Exchange, ExchangeType.Topic, durable: true, autoDelete: false, cancellationToken: cancellationToken);
+            }
+        }
+
+        return _channel;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Connected to the broker at {Broker}")]
+    private partial void LogConnected(string broker);
+}

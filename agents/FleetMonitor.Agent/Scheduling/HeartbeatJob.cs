@@ -1,0 +1,27 @@
+using FleetMonitor.Agent.Outbox;
+using FleetMonitor.Contracts;
+using Microsoft.Extensions.Options;
+using Quartz;
+
+namespace FleetMonitor.Agent.Scheduling;
+
+/// <summary>Sends the agent's heartbeat: version, host name, schedule size and outbox backlog.</summary>
+[DisallowConcurrentExecution]
+public sealed class HeartbeatJob(AgentMessages messages, ResultOutbox outbox, IOptionsMonitor<AgentOptions> options, TimeProvider timeProvider) : IJob
+{
+    public async Task Execute(IJobExecutionContext context)
+    {
+        var agent = options.CurrentValue;
+        await messages.EnqueueAsync(new AgentHeartbeatSent
+        {
+            SchemaVersion = AgentHeartbeatSent.CurrentSchemaVersion,
+            AgentId = agent.AgentId,
+            SiteId = agent.SiteId,
+            SentAt = timeProvider.GetUtcNow(),
+            AgentVersion = typeof(HeartbeatJob).Assembly.GetName().Version?.ToString() ?? "0.0.0",
+            Hostname = Environment.MachineName,
+            ScheduledProbes = agent.Probes.Count,
+            OutboxBacklog = await outbox.CountAsync(context.CancellationToken),
+        }, context.CancellationToken);
+    }
+}

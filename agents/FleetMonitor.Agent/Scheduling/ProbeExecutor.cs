@@ -1,0 +1,53 @@
+using System.Diagnostics;
+using FleetMonitor.Contracts;
+using FleetMonitor.Probes;
+
+namespace FleetMonitor.Agent.Scheduling;
+
+/// <summary>Runs one probe definition under its deadline and turns what it saw into a wire-format result.</summary>
+public sealed class ProbeExecutor(ProbeCatalog catalog, TimeProvider timeProvider)
+{
+    public async Task<ProbeCompleted> RunAsync(string agentId, string siteId, ProbeDefinitionOptions definition, CancellationToken cancellationToken)
+    {
+        var startedAt = timeProvider.GetUtcNow();
+        var started = Stopwatch.GetTimestamp();
+        ProbeObservation observation;
+        if (!catalog.TryGet(definition.Kind, out var probe))
+        {
+            observation = new ProbeObservation { Outcome = ProbeOutcome.Error, Findings = ["probe.unknown_kind"], Error = $"Unknown probe kind '{definition.Kind}'" };
+        }
+        else
+        {
+            try
+            {
+                observation = await probe.RunAsync(
+                    new ProbeRequest { Target = definition.Target, Parameters = definition.Parameters, Timeout = TimeSpan.FromSeconds(definition.TimeoutSeconds) },
+                    cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                // A probe must not throw; if one does, report it rather than lose the run.
+                observation = new ProbeObservation { Outcome = ProbeOutcome.Error, Findings = ["probe.crashed"], Error = e.Message };
+            }
+        }
+
+        return new ProbeCompleted
+        {
+            SchemaVersion = ProbeCompleted.CurrentSchemaVersion,
+            Id = Guid.CreateVersion7(startedAt),
+            AgentId = agentId,
+            SiteId = siteId,
+            ProbeId = definition.Id,
+            ProbeVersion = definition.Version,
+            Kind = definition.Kind,
+            Target = definition.Target,
+            StartedAt = startedAt,
+            DurationMs = Math.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds, 3),
+            Outcome = observation.Outcome,
+            Measurements = observation.Measurements,
+            Facts = observation.Facts,
+            Findings = observation.Findings,
+            Error = observation.Error,
+        };
+    }
+}
