@@ -1,0 +1,39 @@
+using System.Text.Json.Serialization;
+using FleetMonitor.Api.Agents;
+using FleetMonitor.Api.Dashboard;
+using FleetMonitor.Api.Fleet;
+using FleetMonitor.Api.Sites;
+using FleetMonitor.Storage;
+
+namespace FleetMonitor.Api;
+
+/// <summary>Wires the Api and the NOC dashboard into a host: this service's Program and the embedded FleetMonitor.Server.</summary>
+public static class ApiHostingExtensions
+{
+    /// <summary>The prefix of every Api endpoint.</summary>
+    public const string ApiPrefix = "/api";
+
+    public static IHostApplicationBuilder AddFleetMonitorApi(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddFleetMonitorStorage();
+        // Validation is explicit in each endpoint (see RequestErrors): framework binding failures answer with an
+        // empty 400, so query values and bodies are parsed by the endpoints and every error names its field.
+        // ProblemDetails writes those answers as application/problem+json; it is idempotent if the host added it too.
+        builder.Services.AddProblemDetails();
+        // The Api speaks the agents' wire format (camelCase, nulls left out), so a result looks the same in both.
+        builder.Services.ConfigureHttpJsonOptions(options =>
+            options.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull);
+        return builder;
+    }
+
+    public static WebApplication MapFleetMonitorApi(this WebApplication app)
+    {
+        // Each area returns its group so that authorization can be added per area later (.RequireAuthorization(...)).
+        var api = app.MapGroup(ApiPrefix);
+        api.MapSiteEndpoints();
+        api.MapAgentEndpoints();
+        api.MapFleetEndpoints();
+        app.MapDashboard();
+        return app;
+    }
+}

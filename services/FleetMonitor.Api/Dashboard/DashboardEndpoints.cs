@@ -1,0 +1,35 @@
+namespace FleetMonitor.Api.Dashboard;
+
+/// <summary>Serves the NOC dashboard (a static page that polls the fleet endpoints) from embedded resources.</summary>
+public static class DashboardEndpoints
+{
+    // Everything comes from this origin; no inline script or style, so injected markup could not run even if it got in.
+    private const string ContentSecurityPolicy =
+        "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; " +
+        "base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+    public static RouteGroupBuilder MapDashboard(this IEndpointRouteBuilder routes)
+    {
+        var page = DashboardAsset.Load("index.html", "text/html; charset=utf-8");
+        var script = DashboardAsset.Load("app.js", "text/javascript; charset=utf-8");
+        var style = DashboardAsset.Load("app.css", "text/css; charset=utf-8");
+
+        var group = routes.MapGroup("/").WithTags("Dashboard").ExcludeFromDescription();
+        group.MapGet("/", Serve(page));
+        group.MapGet("/dashboard", Serve(page));
+        group.MapGet("/dashboard/app.js", Serve(script));
+        group.MapGet("/dashboard/app.css", Serve(style));
+        return group;
+    }
+
+    private static Func<HttpContext, IResult> Serve(DashboardAsset asset) => context =>
+    {
+        var headers = context.Response.Headers;
+        // Revalidate every time (the ETag makes that a 304), so a new build is picked up at once.
+        headers.CacheControl = "no-cache";
+        headers.XContentTypeOptions = "nosniff";
+        headers.ContentSecurityPolicy = ContentSecurityPolicy;
+        headers["Referrer-Policy"] = "no-referrer";
+        return TypedResults.Bytes(asset.Content, asset.ContentType, entityTag: asset.ETag);
+    };
+}

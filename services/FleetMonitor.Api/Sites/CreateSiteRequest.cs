@@ -1,0 +1,4 @@
+namespace FleetMonitor.Api.Sites;
+
+/// <summary>The body of <c>POST /api/sites</c>; every field is checked by <see cref="SiteRules"/>, so all are nullable here.</summary>
+public sealed record CreateSiteRequest(string? Id, string? Name, string? TimeZone);
