@@ -6,7 +6,10 @@ public sealed record ProbeRequest
     /// <summary>Kind-specific target: <c>host:port</c> for tcp, a URL for http.</summary>
     public required string Target { get; init; }
 
-    /// <summary>Kind-specific options (for tcp: <c>tls</c>, <c>sni</c>; for http: <c>method</c>, <c>expect_status</c>).</summary>
+    /// <summary>
+    /// Kind-specific options (for tcp: <c>tls</c>, <c>sni</c>, <c>min_days</c>, <c>ca_file</c>; for http: <c>method</c>,
+    /// <c>expect_status</c>, <c>min_days</c>, <c>ca_file</c>).
+    /// </summary>
     public IReadOnlyDictionary<string, string> Parameters { get; init; } = new Dictionary<string, string>();
 
     /// <summary>The whole probe's deadline.</summary>
