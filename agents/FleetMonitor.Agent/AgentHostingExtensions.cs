@@ -3,6 +3,7 @@ using FleetMonitor.Agent.Publishing;
 using FleetMonitor.Agent.Scheduling;
 using FleetMonitor.Probes;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Quartz;
 
 namespace FleetMonitor.Agent;
@@ -16,8 +17,8 @@ public static class AgentHostingExtensions
         var services = builder.Services;
         services.AddOptions<AgentOptions>().BindConfiguration(AgentOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<AgentOptions>, AgentOptionsValidator>();
-        services.AddSingleton(ProbeCatalog.CreateDefault());
-        services.AddSingleton(TimeProvider.System);
+        services.TryAddSingleton(sp => ProbeCatalog.CreateDefault(sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ResultOutbox>();
         services.AddSingleton<AgentMessages>();
         services.AddSingleton<ProbeExecutor>();

@@ -1,0 +1,91 @@
+using Dapper;
+using FleetMonitor.Contracts;
+using FleetMonitor.EndToEnd.Support;
+using FleetMonitor.Storage;
+using FleetMonitor.Storage.Tests;
+
+namespace FleetMonitor.EndToEnd.Pipeline;
+
+/// <summary>Agent publisher → real RabbitMQ → Ingestion → real PostgreSQL: every result stored exactly once.</summary>
+public sealed class ExactlyOnceTests
+{
+    private const int Count = 2000;
+
+    [Fact]
+    public async Task Every_result_is_stored_once()
+    {
+        var (stored, ids) = await RunAsync(copies: 1, cutConnections: false);
+        Assert.Equal(Count, stored.Count);
+        Assert.Equal(ids.Order(), stored.Order());
+    }
+
+    [Fact]
+    public async Task Every_result_published_twice_is_stored_once()
+    {
+        var (stored, ids) = await RunAsync(copies: 2, cutConnections: false);
+        Assert.Equal(Count, stored.Count);
+        Assert.Equal(ids.Order(), stored.Order());
+    }
+
+    [Fact]
+    public async Task Results_survive_the_broker_cutting_every_connection_mid_run()
+    {
+        var (stored, ids) = await RunAsync(copies: 2, cutConnections: true);
+        Assert.Equal(Count, stored.Count);
+        Assert.Equal(ids.Order(), stored.Order());
+    }
+
+    private static async Task<(List<Guid> Stored, List<Guid> Published)> RunAsync(int copies, bool cutConnections)
+    {
+        await using var vhost = await RabbitMqVhost.CreateAsync();
+        await using var database = await TestDatabase.CreateAsync(StorageDialect.PostgreSql);
+        await using var ingestion = await IngestionHost.StartAsync(vhost, database);
+        await using var agent = new AgentSide(vhost);
+
+        var now = TimeProvider.System.GetUtcNow();
+        var results = Enumerable.Range(0, Count).Select(i => Result(now.AddMilliseconds(-Count + i), $"probe-{i % 20}", i)).ToList();
+        foreach (var result in results)
+        {
+            for (var copy = 0; copy < copies; copy++)
+            {
+                await agent.Messages.EnqueueAsync(result, CancellationToken.None);
+            }
+        }
+
+        await agent.Relay.StartAsync(CancellationToken.None);
+        if (cutConnections)
+        {
+            // Cut once some but not all results are in.
+            await Eventually.WaitAsync(() => ingestion.Results.CountAsync(CancellationToken.None), n => n > 0, TimeSpan.FromSeconds(60), "the first results stored");
+            await vhost.CloseAllConnectionsAsync();
+        }
+
+        await Eventually.WaitAsync(() => agent.Outbox.CountAsync(CancellationToken.None), n => n == 0, TimeSpan.FromSeconds(120), "the outbox draining");
+        await Eventually.WaitAsync(() => ingestion.Results.CountAsync(CancellationToken.None), n => n >= Count, TimeSpan.FromSeconds(120), "all results stored");
+
+        // Let redeliveries (the duplicates) arrive and be refused, then count again.
+        await Eventually.WaitAsync(() => vhost.QueueDepthAsync("ingestion-results"), n => n == 0, TimeSpan.FromSeconds(60), "the queue draining");
+
+        await using var db = await database.Database.OpenAsync(CancellationToken.None);
+        var stored = (await db.QueryAsync<Guid>("SELECT id FROM probe_results")).ToList();
+        Assert.Equal(0u, await vhost.QueueDepthAsync("ingestion-results_error"));
+        return (stored, results.Select(r => r.Id).ToList());
+    }
+
+    private static ProbeCompleted Result(DateTimeOffset startedAt, string probeId, int i) => new()
+    {
+        SchemaVersion = ProbeCompleted.CurrentSchemaVersion,
+        Id = Guid.CreateVersion7(startedAt),
+        AgentId = $"agent-{i % 7}",
+        SiteId = "site-e2e",
+        ProbeId = probeId,
+        ProbeVersion = 1,
+        Kind = "tcp",
+        Target = "pbx.example.com:5061",
+        StartedAt = startedAt,
+        DurationMs = 3.5,
+        Outcome = i % 11 == 0 ? ProbeOutcome.Failed : ProbeOutcome.Ok,
+        Measurements = new Dictionary<string, double> { ["connect_ms"] = 3.5 },
+        Findings = i % 11 == 0 ? ["tcp.refused"] : [],
+    };
+}
