@@ -6,13 +6,8 @@ cd "$(dirname "$0")/.."
 
 bash scripts/services.sh
 
-# Peers the tests drive: Chromium for the dashboard test.
-if ! command -v chromium >/dev/null 2>&1; then
-  echo "test: installing chromium"
-  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends chromium >/dev/null
-fi
+# Peers the tests drive (Chromium, SIP servers, ...): scripts/test-packages.txt.
+bash scripts/peers.sh
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 dotnet restore FleetMonitor.sln
