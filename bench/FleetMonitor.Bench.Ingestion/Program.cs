@@ -72,7 +72,13 @@ builder.AddServiceDefaults();
 builder.AddFleetMonitorIngestion();
 builder.AddFleetMonitorBus(IngestionHostingExtensions.AddConsumers);
 await using var app = builder.Build();
+app.MapServiceDefaults();
 await app.StartAsync();
+using (var health = new HttpClient { BaseAddress = new Uri(app.Urls.First()) })
+{
+    // Healthy once the bus declared its endpoints and bound them to the agents' exchange.
+    await WaitAsync(async () => (await health.GetAsync("/health")).IsSuccessStatusCode, TimeSpan.FromSeconds(60));
+}
 
 var ingestion = await IngestionAsync(duration, 0);
 var ingestionLatency = await IngestionAsync(latencyDuration, latencyRate);

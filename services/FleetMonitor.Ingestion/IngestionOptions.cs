@@ -11,6 +11,10 @@ public sealed class IngestionOptions
     [Range(1, 10_000)]
     public int MaxBatchSize { get; set; } = 500;
 
+    /// <summary>Batches written at the same time (each in its own transaction).</summary>
+    [Range(1, 16)]
+    public int MaxConcurrentBatches { get; set; } = 2;
+
     /// <summary>How long a batch waits to fill before it is written anyway.</summary>
     [Range(typeof(TimeSpan), "00:00:00.001", "00:00:10")]
     public TimeSpan MaxBatchDelay { get; set; } = TimeSpan.FromMilliseconds(25);

@@ -216,17 +216,27 @@ public sealed class ResultStore(Database database, TimeProvider timeProvider)
             return [];
         }
 
-        var agentIds = rows.Select(r => r.AgentId).Distinct().Order(StringComparer.Ordinal).ToArray();
+        var keys = rows.Select(r => (r.AgentId, r.ProbeId)).Distinct().Order().ToArray();
+        var agentIds = keys.Select(k => k.AgentId).ToArray();
+        var probeIds = keys.Select(k => k.ProbeId).ToArray();
+        var wanted = keys.ToHashSet();
         const string StateColumns = """
             SELECT agent_id AS AgentId, probe_id AS ProbeId, site_id AS SiteId, kind AS Kind, target AS Target,
                    outcome AS Outcome, findings AS Findings, measurements AS Measurements, error AS Error,
                    last_result_id AS LastResultId, last_started_at AS LastStartedAt, changed_at AS ChangedAt, updated_at AS UpdatedAt
             FROM endpoint_state
             """;
+        // PostgreSQL: lock exactly the batch's keys, in key order (no deadlock between replicas); SQLite has one writer.
         var sql = database.Dialect == StorageDialect.PostgreSql
-            ? StateColumns + " WHERE agent_id = ANY(@AgentIds) ORDER BY agent_id, probe_id FOR UPDATE"
-            : StateColumns + " WHERE agent_id IN @AgentIds";
-        var existing = (await connection.QueryAsync<EndpointStateRow>(new CommandDefinition(sql, new { AgentIds = agentIds }, transaction, cancellationToken: cancellationToken)))
+            ? StateColumns + """
+
+                WHERE (agent_id, probe_id) IN (SELECT * FROM unnest(@AgentIds, @ProbeIds))
+                ORDER BY agent_id, probe_id FOR UPDATE
+                """
+            : StateColumns + " WHERE agent_id IN @DistinctAgentIds";
+        var existing = (await connection.QueryAsync<EndpointStateRow>(new CommandDefinition(
+                sql, new { AgentIds = agentIds, ProbeIds = probeIds, DistinctAgentIds = agentIds.Distinct().ToArray() }, transaction, cancellationToken: cancellationToken)))
+            .Where(s => wanted.Contains((s.AgentId, s.ProbeId)))
             .ToDictionary(s => (s.AgentId, s.ProbeId));
 
         // Only the newest result of each agent/probe in the batch matters; the change is the batch's net change.
@@ -263,6 +273,8 @@ public sealed class ResultStore(Database database, TimeProvider timeProvider)
             }
         }
 
+        // Key order on every write path: concurrent batches then wait for each other instead of deadlocking.
+        updates.Sort((a, b) => (a.AgentId, a.ProbeId).CompareTo((b.AgentId, b.ProbeId)));
         await UpsertStatesAsync(connection, transaction, updates, cancellationToken);
         return changes;
     }

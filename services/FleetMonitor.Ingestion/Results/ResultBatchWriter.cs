@@ -35,6 +35,8 @@ public sealed partial class ResultBatchWriter(
         var reader = _channel.Reader;
         var maxSize = options.Value.MaxBatchSize;
         var batch = new List<Pending>(maxSize);
+        using var flushes = new SemaphoreSlim(options.Value.MaxConcurrentBatches);
+        var running = new List<Task>();
         try
         {
             while (await reader.WaitToReadAsync(stoppingToken))
@@ -62,8 +64,24 @@ public sealed partial class ResultBatchWriter(
                     }
                 }
 
-                await FlushAsync(batch, stoppingToken);
-                batch.Clear();
+                // Up to MaxConcurrentBatches writes overlap, so the database works while the next batch fills.
+                await flushes.WaitAsync(stoppingToken);
+                var full = batch;
+                batch = new List<Pending>(maxSize);
+                running.Add(Task.Run(
+                    async () =>
+                    {
+                        try
+                        {
+                            await FlushAsync(full, stoppingToken);
+                        }
+                        finally
+                        {
+                            flushes.Release();
+                        }
+                    },
+                    CancellationToken.None));
+                running.RemoveAll(t => t.IsCompleted);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -72,6 +90,7 @@ public sealed partial class ResultBatchWriter(
         }
         finally
         {
+            await Task.WhenAll(running);
             foreach (var item in batch)
             {
                 item.Stored.TrySetCanceled(stoppingToken);

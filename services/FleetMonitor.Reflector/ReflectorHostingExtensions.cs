@@ -1,0 +1,16 @@
+using FleetMonitor.Reflector.Echo;
+
+namespace FleetMonitor.Reflector;
+
+/// <summary>Wires the Reflector into a host: its options, metrics and the UDP echo.</summary>
+public static class ReflectorHostingExtensions
+{
+    public static IHostApplicationBuilder AddFleetMonitorReflector(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<EchoOptions>().BindConfiguration(EchoOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<ReflectorMetrics>();
+        builder.Services.AddSingleton<UdpEchoService>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<UdpEchoService>());
+        return builder;
+    }
+}
