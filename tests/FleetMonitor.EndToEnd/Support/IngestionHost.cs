@@ -31,7 +31,8 @@ public sealed class IngestionHost : IAsyncDisposable
     public static async Task<IngestionHost> StartAsync(RabbitMqVhost vhost, TestDatabase database, int? maxBatchSize = null)
     {
         var builder = WebApplication.CreateBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        // The test's folder holds the embedded server's appsettings.json: only these settings count.
+        builder.Configuration.Sources.Clear();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Storage:Provider"] = database.Dialect.ToString(),
@@ -43,6 +44,7 @@ public sealed class IngestionHost : IAsyncDisposable
             ["Bus:Password"] = RabbitMqVhost.Password,
             ["Ingestion:MaxBatchSize"] = (maxBatchSize ?? 500).ToString(System.Globalization.CultureInfo.InvariantCulture),
         });
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.AddServiceDefaults();
         builder.AddFleetMonitorIngestion();

@@ -1,0 +1,96 @@
+using System.Net;
+using System.Net.Sockets;
+using FleetMonitor.Agent;
+using FleetMonitor.EndToEnd.Support;
+using FleetMonitor.Storage;
+using FleetMonitor.Storage.Tests;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace FleetMonitor.EndToEnd.Pipeline;
+
+/// <summary>The agent host as its Program.cs builds it: Quartz triggers run the probes, results and heartbeats reach PostgreSQL.</summary>
+public sealed class AgentScheduleTests
+{
+    [Fact]
+    public async Task Scheduled_probes_and_heartbeats_arrive_in_the_database()
+    {
+        await using var vhost = await RabbitMqVhost.CreateAsync();
+        await using var database = await TestDatabase.CreateAsync(StorageDialect.PostgreSql);
+        await using var ingestion = await IngestionHost.StartAsync(vhost, database);
+        var outbox = Path.Combine(Path.GetTempPath(), $"fleetmonitor-agent-{Guid.NewGuid():N}.db");
+        var closedPort = ClosedPort();
+
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        // The test's folder holds the embedded server's appsettings.json: only this test's settings count.
+        builder.Configuration.Sources.Clear();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Agent:AgentId"] = "agent-scheduled",
+            ["Agent:SiteId"] = "home-7",
+            ["Agent:Broker:Uri"] = vhost.AmqpUri,
+            ["Agent:OutboxPath"] = outbox,
+            ["Agent:HeartbeatInterval"] = "00:00:02",
+            ["Agent:MaxSplay"] = "00:00:01",
+            ["Agent:Probes:0:Id"] = "ingestion-tcp",
+            ["Agent:Probes:0:Kind"] = "tcp",
+            ["Agent:Probes:0:Target"] = $"127.0.0.1:{ingestion.Address.Port}",
+            ["Agent:Probes:0:IntervalSeconds"] = "2",
+            ["Agent:Probes:1:Id"] = "ingestion-alive",
+            ["Agent:Probes:1:Kind"] = "http",
+            ["Agent:Probes:1:Target"] = new Uri(ingestion.Address, "/alive").ToString(),
+            ["Agent:Probes:1:Cron"] = "0/2 * * * * ?",
+            ["Agent:Probes:2:Id"] = "pbx-sip-tcp",
+            ["Agent:Probes:2:Kind"] = "tcp",
+            ["Agent:Probes:2:Target"] = $"127.0.0.1:{closedPort}",
+            ["Agent:Probes:2:IntervalSeconds"] = "2",
+        });
+        builder.AddFleetMonitorAgent();
+        builder.AddRabbitMqResultTransport();
+        using var agent = builder.Build();
+        await agent.StartAsync();
+        try
+        {
+            var states = ingestion.Services.GetRequiredService<StateStore>();
+            var rows = await Eventually.WaitAsync(
+                () => states.ListForAgentAsync("agent-scheduled", CancellationToken.None),
+                r => r.Count == 3,
+                TimeSpan.FromSeconds(60),
+                "three probe states for the agent");
+            var byProbe = rows.ToDictionary(r => r.ProbeId);
+            Assert.Equal("ok", byProbe["ingestion-tcp"].Outcome);
+            Assert.Equal("ok", byProbe["ingestion-alive"].Outcome);
+            Assert.Equal("failed", byProbe["pbx-sip-tcp"].Outcome);
+            Assert.Contains("tcp.refused", byProbe["pbx-sip-tcp"].Findings, StringComparison.Ordinal);
+            Assert.All(rows, r => Assert.Equal("home-7", r.SiteId));
+
+            var agents = ingestion.Services.GetRequiredService<AgentStore>();
+            var seen = await Eventually.WaitAsync(
+                () => agents.GetAsync("agent-scheduled", CancellationToken.None),
+                a => a?.LastHeartbeatAt is not null,
+                TimeSpan.FromSeconds(30),
+                "a heartbeat recorded");
+            Assert.False(string.IsNullOrEmpty(seen!.AgentVersion));
+            Assert.Equal("home-7", seen.SiteId);
+        }
+        finally
+        {
+            await agent.StopAsync();
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            foreach (var suffix in new[] { "", "-wal", "-shm" })
+            {
+                File.Delete(outbox + suffix);
+            }
+        }
+    }
+
+    private static int ClosedPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
