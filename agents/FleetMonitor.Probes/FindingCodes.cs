@@ -21,6 +21,21 @@ public static class FindingCodes
     /// <summary>The resolver did not answer before the probe's deadline.</summary>
     public const string DnsTimeout = "dns.timeout";
 
+    /// <summary>The resolver answered SERVFAIL: it, or the domain's authoritative servers, are broken.</summary>
+    public const string DnsServfail = "dns.servfail";
+
+    /// <summary>No <c>_sip._udp</c> SRV record: phones that follow RFC 3263 find no UDP SIP server (informational).</summary>
+    public const string DnsSrvMissingSipUdp = "dns.srv_missing.sip_udp";
+
+    /// <summary>No <c>_sip._tcp</c> SRV record: phones that follow RFC 3263 find no TCP SIP server (informational).</summary>
+    public const string DnsSrvMissingSipTcp = "dns.srv_missing.sip_tcp";
+
+    /// <summary>No <c>_sips._tcp</c> SRV record: phones that follow RFC 3263 find no TLS SIP server (informational).</summary>
+    public const string DnsSrvMissingSipsTcp = "dns.srv_missing.sips_tcp";
+
+    /// <summary>An SRV record names a target host that has no address (outcome Degraded).</summary>
+    public const string DnsSrvTargetNotFound = "dns.srv_target_not_found";
+
     /// <summary>The peer answered the connection attempt with a reset: nothing listens on that port.</summary>
     public const string TcpRefused = "tcp.refused";
 
@@ -75,6 +90,48 @@ public static class FindingCodes
     /// <summary>The server broke HTTP/1.1: a malformed response, or the connection ended mid-response.</summary>
     public const string HttpProtocolError = "http.protocol_error";
 
+    /// <summary>No final response to the SIP OPTIONS request before the deadline (or RFC 3261 timer F).</summary>
+    public const string SipTimeout = "sip.timeout";
+
+    /// <summary>The reply was not a well-formed SIP response (garbage, a broken SIP ALG, not a SIP server).</summary>
+    public const string SipMalformedResponse = "sip.malformed_response";
+
+    /// <summary>A final SIP status 400-499; <c>sip.status.&lt;code&gt;</c> comes with it.</summary>
+    public const string SipStatus4xx = "sip.status_4xx";
+
+    /// <summary>A final SIP status 500-599; <c>sip.status.&lt;code&gt;</c> comes with it.</summary>
+    public const string SipStatus5xx = "sip.status_5xx";
+
+    /// <summary>Any other final SIP status that is not 2xx (3xx, 6xx); <c>sip.status.&lt;code&gt;</c> comes with it.</summary>
+    public const string SipStatusUnexpected = "sip.status_unexpected";
+
+    /// <summary>The server saw the request from another address or port than the probe sent it from (informational).</summary>
+    public const string SipNatDetected = "sip.nat_detected";
+
+    /// <summary>An ICMP error (port, host or network unreachable) answered the UDP request.</summary>
+    public const string SipUnreachable = "sip.unreachable";
+
+    /// <summary>The server closed or reset the TCP/TLS connection before a final response.</summary>
+    public const string SipConnectionClosed = "sip.connection_closed";
+
+    /// <summary>None of the media stream's packets came back from the echo (outcome Failed).</summary>
+    public const string MediaNoEcho = "media.no_echo";
+
+    /// <summary>The media stream's round-trip loss is above <c>max_loss_percent</c> (outcome Degraded).</summary>
+    public const string MediaLossHigh = "media.loss_high";
+
+    /// <summary>The media stream's RFC 3550 jitter is above <c>max_jitter_ms</c> (outcome Degraded).</summary>
+    public const string MediaJitterHigh = "media.jitter_high";
+
+    /// <summary>The media stream's E-model MOS (with PLC) is below <c>min_mos</c> (outcome Degraded).</summary>
+    public const string MediaMosLow = "media.mos_low";
+
+    /// <summary>No port of <c>local_ports</c> could be bound to send the media stream from (outcome Error).</summary>
+    public const string MediaLocalPortUnavailable = "media.local_port_unavailable";
+
     /// <summary>The specific status code finding, such as <c>http.status.404</c>.</summary>
     public static string HttpStatus(int code) => $"http.status.{code}";
+
+    /// <summary>The specific SIP status code finding, such as <c>sip.status.503</c>.</summary>
+    public static string SipStatus(int code) => $"sip.status.{code}";
 }

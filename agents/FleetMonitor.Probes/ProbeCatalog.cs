@@ -32,6 +32,9 @@ public sealed class ProbeCatalog
     [
         new TcpConnectProbe(timeProvider),
         new HttpProbe(timeProvider),
+        new Dns.DnsProbe(timeProvider),
+        new Sip.SipOptionsProbe(timeProvider),
+        new Media.MediaStreamProbe(timeProvider),
     ]);
 
     public bool TryGet(string kind, [MaybeNullWhen(false)] out IProbe probe) =>

@@ -14,7 +14,8 @@ internal static class TcpConnector
 
         try
         {
-            var addresses = await Dns.GetHostAddressesAsync(host, cancellationToken);
+            // Qualified: the FleetMonitor.Probes.Dns namespace hides System.Net.Dns inside this library.
+            var addresses = await System.Net.Dns.GetHostAddressesAsync(host, cancellationToken);
             var usable = addresses.Where(IsUsable).ToArray();
             return usable.Length > 0
                 ? new ResolveResult(usable, LookedUp: true, Failure: null)

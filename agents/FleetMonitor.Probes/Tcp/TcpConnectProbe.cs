@@ -1,7 +1,3 @@
-using System.Net.Security;
-using System.Net.Sockets;
-using System.Security.Authentication;
-using System.Security.Cryptography.X509Certificates;
 using FleetMonitor.Probes.Net;
 using FleetMonitor.Probes.Tls;
 
@@ -92,53 +88,13 @@ public sealed class TcpConnectProbe(TimeProvider timeProvider) : IProbe
         observation.Measure("connect_ms", timeProvider.GetElapsedTime(started));
         observation.Fact("remote_address", connected.RemoteEndPoint!.ToString());
 
-        if (inspector is not null)
-            await HandshakeAsync(socket, serverName, inspector, observation, token, callerToken);
+        if (inspector is not null
+            && await TlsClientHandshake.AuthenticateAsync(socket, serverName, inspector, observation, timeProvider, token, callerToken) is { } tls)
+        {
+            await tls.DisposeAsync();
+        }
 
         return observation.Build();
-    }
-
-    private async Task HandshakeAsync(
-        Socket socket, string serverName, TlsInspector inspector, ObservationBuilder observation,
-        CancellationToken token, CancellationToken callerToken)
-    {
-        await using var stream = new SslStream(new NetworkStream(socket, ownsSocket: false), leaveInnerStreamOpen: false);
-        var options = new SslClientAuthenticationOptions
-        {
-            TargetHost = serverName,
-            RemoteCertificateValidationCallback = inspector.ValidationCallback,
-            CertificateChainPolicy = TlsInspector.HandshakeChainPolicy(),
-            CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
-        };
-
-        var started = timeProvider.GetTimestamp();
-        try
-        {
-            await stream.AuthenticateAsClientAsync(options, token);
-        }
-        catch (OperationCanceledException) when (token.IsCancellationRequested)
-        {
-            callerToken.ThrowIfCancellationRequested();
-            const string message = "the TLS handshake did not finish before the deadline";
-            observation.Fail(FindingCodes.TlsHandshakeFailed, message);
-            observation.Fail(FindingCodes.TlsTimeout, message);
-            return;
-        }
-        catch (Exception e) when (e is AuthenticationException or IOException)
-        {
-            // Refused by the inspector: the verdict says why, better than the handshake's exception does.
-            if (inspector.LastVerdict is { Rejected: true } verdict)
-            {
-                TlsInspector.Report(verdict, observation);
-                return;
-            }
-
-            observation.Fail(FindingCodes.TlsHandshakeFailed, $"the TLS handshake failed: {e.Message}");
-            return;
-        }
-
-        observation.Measure("tls_handshake_ms", timeProvider.GetElapsedTime(started));
-        TlsInspector.Report(inspector.Capture(stream), observation);
     }
 
     private static ProbeObservation Failed(ObservationBuilder observation, NetworkFailure? failure, CancellationToken callerToken)

@@ -72,8 +72,10 @@ internal sealed partial class UdpEchoService(
             {
                 received = await socket.ReceiveFromAsync(buffer, SocketFlags.None, any, cancellationToken);
             }
-            catch (OperationCanceledException)
+            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException
+                || e is SocketException { SocketErrorCode: SocketError.OperationAborted or SocketError.Shutdown })
             {
+                // Stopping: the token fired or the socket was closed under the receive.
                 return;
             }
             catch (SocketException e)
