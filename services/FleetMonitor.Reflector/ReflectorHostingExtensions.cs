@@ -1,3 +1,4 @@
+using FleetMonitor.Reflector.Auth;
 using FleetMonitor.Reflector.Echo;
 
 namespace FleetMonitor.Reflector;
@@ -9,6 +10,8 @@ public static class ReflectorHostingExtensions
     {
         builder.Services.AddOptions<EchoOptions>().BindConfiguration(EchoOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<ReflectorMetrics>();
+        builder.Services.AddOptions<AgentCredentialsOptions>().BindConfiguration(AgentCredentialsOptions.SectionName);
+        builder.Services.AddSingleton<AgentCredentials>();
         builder.Services.AddSingleton<UdpEchoService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<UdpEchoService>());
         return builder;
