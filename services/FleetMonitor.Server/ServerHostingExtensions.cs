@@ -2,13 +2,14 @@ using FleetMonitor.Agent;
 using FleetMonitor.Agent.Publishing;
 using FleetMonitor.Api;
 using FleetMonitor.Ingestion;
+using FleetMonitor.Reflector;
 using FleetMonitor.ServiceDefaults;
 using FleetMonitor.Storage;
 using Microsoft.Extensions.Options;
 
 namespace FleetMonitor.Server;
 
-/// <summary>Composes the embedded host from the services' own hosting extensions.</summary>
+/// <summary>Composes the embedded host from the services' own hosting extensions: Ingestion, Api, Reflector and a local agent.</summary>
 public static class ServerHostingExtensions
 {
     public static WebApplicationBuilder AddFleetMonitorServer(this WebApplicationBuilder builder)
@@ -16,6 +17,7 @@ public static class ServerHostingExtensions
         builder.AddServiceDefaults();
         builder.AddFleetMonitorIngestion();
         builder.AddFleetMonitorApi();
+        builder.AddFleetMonitorReflector();
         builder.AddFleetMonitorBus(IngestionHostingExtensions.AddConsumers);
         builder.AddFleetMonitorAgent();
         builder.Services.AddSingleton<IResultTransport, BusResultTransport>();

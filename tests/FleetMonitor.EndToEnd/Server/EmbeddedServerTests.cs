@@ -17,6 +17,7 @@ public sealed class EmbeddedServerTests
     {
         var port = FreePort();
         var closedPort = FreePort();
+        var echoPort = FreePort();
         var workDir = Directory.CreateTempSubdirectory("fleetmonitor-server-");
         var start = new ProcessStartInfo("dotnet")
         {
@@ -32,6 +33,8 @@ public sealed class EmbeddedServerTests
             "--Agent:Probes:0:Target", $"127.0.0.1:{port}",
             "--Agent:Probes:1:Target", $"http://127.0.0.1:{port}/alive",
             "--Agent:Probes:2:Target", $"127.0.0.1:{closedPort}",
+            "--Reflector:Echo:Endpoints:0", $"127.0.0.1:{echoPort}",
+            "--Agent:Probes:4:Target", $"127.0.0.1:{echoPort}",
         })
         {
             start.ArgumentList.Add(arg);
@@ -59,9 +62,9 @@ public sealed class EmbeddedServerTests
                         return default;
                     }
                 },
-                s => s.ValueKind == JsonValueKind.Array && ProbeIds(s).IsSupersetOf(["self-tcp", "self-http", "sip-tcp-5060"]),
+                s => s.ValueKind == JsonValueKind.Array && ProbeIds(s).IsSupersetOf(["self-tcp", "self-http", "sip-tcp-5060", "media-echo"]),
                 TimeSpan.FromSeconds(60),
-                "results of the local agent's first three probes in /api/fleet/state");
+                "results of the local agent's probes in /api/fleet/state");
 
             var rows = state.EnumerateArray().ToDictionary(r => r.GetProperty("probeId").GetString()!);
             Assert.Equal("ok", rows["self-tcp"].GetProperty("outcome").GetString());
@@ -69,6 +72,11 @@ public sealed class EmbeddedServerTests
             Assert.Equal("failed", rows["sip-tcp-5060"].GetProperty("outcome").GetString());
             Assert.Contains("tcp.refused", rows["sip-tcp-5060"].GetProperty("findings").EnumerateArray().Select(f => f.GetString()));
             Assert.Equal("local-agent", rows["self-tcp"].GetProperty("agentId").GetString());
+
+            // The media stream went through the embedded Reflector's echo and back.
+            Assert.Equal("ok", rows["media-echo"].GetProperty("outcome").GetString());
+            Assert.InRange(rows["media-echo"].GetProperty("measurements").GetProperty("mos_plc").GetDouble(), 4.0, 4.5);
+            Assert.Equal(0, rows["media-echo"].GetProperty("measurements").GetProperty("loss_ratio").GetDouble());
 
             var page = await http.GetStringAsync("/");
             Assert.Contains("<html", page, StringComparison.OrdinalIgnoreCase);
