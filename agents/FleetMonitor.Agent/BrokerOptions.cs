@@ -15,7 +15,14 @@ public sealed class BrokerOptions
     /// <summary>Declare the exchange if missing. Off in production, where agents may only publish.</summary>
     public bool DeclareExchange { get; set; }
 
-    /// <summary>Messages published per confirm round.</summary>
+    /// <summary>
+    /// Results packed into one message when several are waiting (a <c>ProbeResultsBatched</c>); 1 publishes each
+    /// result alone.
+    /// </summary>
+    [Range(1, ProbeResultsBatched.MaxResults)]
+    public int MaxResultsPerMessage { get; set; } = 50;
+
+    /// <summary>Outbox messages taken per confirm round.</summary>
     [Range(1, 10_000)]
     public int PublishBatchSize { get; set; } = 500;
 }

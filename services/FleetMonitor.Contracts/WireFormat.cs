@@ -12,6 +12,9 @@ public static class WireFormat
     /// <summary>Routing key prefix of results: <c>result.{siteId}.{kind}</c>.</summary>
     public const string ResultRoutingPrefix = "result";
 
+    /// <summary>Routing key prefix of several results in one message: <c>results.{siteId}</c>.</summary>
+    public const string BatchRoutingPrefix = "results";
+
     /// <summary>Routing key prefix of heartbeats: <c>heartbeat.{siteId}</c>.</summary>
     public const string HeartbeatRoutingPrefix = "heartbeat";
 

@@ -23,6 +23,7 @@ public static class IngestionHostingExtensions
     public static void AddConsumers(IBusRegistrationConfigurator bus)
     {
         bus.AddConsumer<ProbeCompletedConsumer, ProbeCompletedConsumerDefinition>();
+        bus.AddConsumer<ProbeResultsBatchedConsumer, ProbeResultsBatchedConsumerDefinition>();
         bus.AddConsumer<AgentHeartbeatConsumer, AgentHeartbeatConsumerDefinition>();
         bus.AddReceiveObserver<RejectedMessageObserver>();
     }

@@ -22,9 +22,11 @@ public sealed partial class RabbitMqResultTransport(
         try
         {
             var channel = await EnsureChannelAsync(cancellationToken);
-            var exchange = options.Value.Broker.Exchange;
-            var publishes = new List<Task>(messages.Count);
-            foreach (var message in messages)
+            var agent = options.Value;
+            var exchange = agent.Broker.Exchange;
+            var packed = ResultPacker.Pack(messages, agent.AgentId, agent.SiteId, agent.Broker.MaxResultsPerMessage);
+            var publishes = new List<Task>(packed.Count);
+            foreach (var message in packed)
             {
                 var properties = new BasicProperties
                 {

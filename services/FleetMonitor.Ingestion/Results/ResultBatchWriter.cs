@@ -30,6 +30,20 @@ public sealed partial class ResultBatchWriter(
         await pending.Stored.Task.WaitAsync(cancellationToken);
     }
 
+    /// <summary>Queues several validated results and completes when all of them are stored.</summary>
+    public async Task WriteAsync(IReadOnlyList<ProbeCompleted> results, CancellationToken cancellationToken)
+    {
+        var stored = new Task[results.Count];
+        for (var i = 0; i < results.Count; i++)
+        {
+            var pending = new Pending(results[i], new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+            await _channel.Writer.WriteAsync(pending, cancellationToken);
+            stored[i] = pending.Stored.Task;
+        }
+
+        await Task.WhenAll(stored).WaitAsync(cancellationToken);
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var reader = _channel.Reader;

@@ -6,44 +6,53 @@ using FleetMonitor.Storage.Tests;
 
 namespace FleetMonitor.EndToEnd.Pipeline;
 
-/// <summary>Agent publisher → real RabbitMQ → Ingestion → real PostgreSQL: every result stored exactly once.</summary>
+/// <summary>
+/// Agent publisher → real RabbitMQ → Ingestion → real PostgreSQL: every result stored exactly once, published one per
+/// message and 50 per message.
+/// </summary>
 public sealed class ExactlyOnceTests
 {
     private const int Count = 2000;
 
-    [Fact]
-    public async Task Every_result_is_stored_once()
+    [Theory]
+    [InlineData(1)]
+    [InlineData(50)]
+    public async Task Every_result_is_stored_once(int resultsPerMessage)
     {
-        var (stored, ids) = await RunAsync(copies: 1, cutConnections: false);
+        var (stored, ids) = await RunAsync(copies: 1, cutConnections: false, resultsPerMessage);
         Assert.Equal(Count, stored.Count);
         Assert.Equal(ids.Order(), stored.Order());
     }
 
-    [Fact]
-    public async Task Every_result_published_twice_is_stored_once()
+    [Theory]
+    [InlineData(1)]
+    [InlineData(50)]
+    public async Task Every_result_published_twice_is_stored_once(int resultsPerMessage)
     {
-        var (stored, ids) = await RunAsync(copies: 2, cutConnections: false);
+        var (stored, ids) = await RunAsync(copies: 2, cutConnections: false, resultsPerMessage);
         Assert.Equal(Count, stored.Count);
         Assert.Equal(ids.Order(), stored.Order());
     }
 
-    [Fact]
-    public async Task Results_survive_the_broker_cutting_every_connection_mid_run()
+    [Theory]
+    [InlineData(1)]
+    [InlineData(50)]
+    public async Task Results_survive_the_broker_cutting_every_connection_mid_run(int resultsPerMessage)
     {
-        var (stored, ids) = await RunAsync(copies: 2, cutConnections: true);
+        var (stored, ids) = await RunAsync(copies: 2, cutConnections: true, resultsPerMessage);
         Assert.Equal(Count, stored.Count);
         Assert.Equal(ids.Order(), stored.Order());
     }
 
-    private static async Task<(List<Guid> Stored, List<Guid> Published)> RunAsync(int copies, bool cutConnections)
+    private static async Task<(List<Guid> Stored, List<Guid> Published)> RunAsync(int copies, bool cutConnections, int resultsPerMessage)
     {
         await using var vhost = await RabbitMqVhost.CreateAsync();
         await using var database = await TestDatabase.CreateAsync(StorageDialect.PostgreSql);
         await using var ingestion = await IngestionHost.StartAsync(vhost, database);
-        await using var agent = new AgentSide(vhost);
+        await using var agent = new AgentSide(vhost, resultsPerMessage);
 
         var now = TimeProvider.System.GetUtcNow();
-        var results = Enumerable.Range(0, Count).Select(i => Result(now.AddMilliseconds(-Count + i), $"probe-{i % 20}", i)).ToList();
+        var results = Enumerable.Range(0, Count).Select(i => Result(now.AddMilliseconds(-Count + i), $"probe-{i % 40}", i)).ToList();
         foreach (var result in results)
         {
             for (var copy = 0; copy < copies; copy++)
@@ -65,10 +74,12 @@ public sealed class ExactlyOnceTests
 
         // Let redeliveries (the duplicates) arrive and be refused, then count again.
         await Eventually.WaitAsync(() => vhost.QueueDepthAsync("ingestion-results"), n => n == 0, TimeSpan.FromSeconds(60), "the queue draining");
+        await Eventually.WaitAsync(() => vhost.QueueDepthAsync("ingestion-result-batches"), n => n == 0, TimeSpan.FromSeconds(60), "the batch queue draining");
 
         await using var db = await database.Database.OpenAsync(CancellationToken.None);
         var stored = (await db.QueryAsync<Guid>("SELECT id FROM probe_results")).ToList();
         Assert.Equal(0u, await vhost.QueueDepthAsync("ingestion-results_error"));
+        Assert.Equal(0u, await vhost.QueueDepthAsync("ingestion-result-batches_error"));
         return (stored, results.Select(r => r.Id).ToList());
     }
 
@@ -76,7 +87,7 @@ public sealed class ExactlyOnceTests
     {
         SchemaVersion = ProbeCompleted.CurrentSchemaVersion,
         Id = Guid.CreateVersion7(startedAt),
-        AgentId = $"agent-{i % 7}",
+        AgentId = "agent-e2e",
         SiteId = "site-e2e",
         ProbeId = probeId,
         ProbeVersion = 1,

@@ -63,6 +63,37 @@ public sealed class InvalidMessageTests
         Assert.Contains("fleetmonitor_ingestion_messages_rejected_total{queue=\"ingestion-results\",reason=\"malformed\"}", metrics, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task In_a_batch_the_valid_results_are_stored_and_the_message_with_the_invalid_one_goes_to_the_error_queue()
+    {
+        await using var vhost = await RabbitMqVhost.CreateAsync();
+        await using var database = await TestDatabase.CreateAsync(StorageDialect.PostgreSql);
+        await using var ingestion = await IngestionHost.StartAsync(vhost, database);
+        var invalidBefore = IngestionMetrics.RejectedCount("ingestion-result-batches", "invalid");
+
+        var now = TimeProvider.System.GetUtcNow();
+        var good = Enumerable.Range(0, 4).Select(i => Valid(now.AddMilliseconds(-i))).ToList();
+        var batch = new ProbeResultsBatched
+        {
+            SchemaVersion = 1,
+            AgentId = "agent-e2e",
+            SiteId = "site-e2e",
+            Results = [good[0], good[1], good[2] with { Findings = ["NOT VALID"] }, good[3]],
+        };
+
+        await using (var connection = await vhost.ConnectAsync())
+        await using (var channel = await connection.CreateChannelAsync(new CreateChannelOptions(true, true)))
+        {
+            await channel.BasicPublishAsync(
+                WireFormat.AgentExchange, "results.site-e2e", mandatory: true,
+                new BasicProperties { Persistent = true, ContentType = "application/json" }, JsonSerializer.SerializeToUtf8Bytes(batch, WireFormat.Options));
+        }
+
+        await Eventually.WaitAsync(() => vhost.QueueDepthAsync("ingestion-result-batches_error"), n => n == 1, TimeSpan.FromSeconds(60), "the batch in the error queue");
+        Assert.Equal(3, await ingestion.Results.CountAsync(CancellationToken.None));
+        Assert.Equal(1, IngestionMetrics.RejectedCount("ingestion-result-batches", "invalid") - invalidBefore);
+    }
+
     private static ProbeCompleted Valid(DateTimeOffset now) => new()
     {
         SchemaVersion = 1,
