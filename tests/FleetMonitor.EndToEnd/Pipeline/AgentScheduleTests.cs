@@ -47,6 +47,27 @@ public sealed class AgentScheduleTests
             ["Agent:Probes:2:Kind"] = "tcp",
             ["Agent:Probes:2:Target"] = $"127.0.0.1:{closedPort}",
             ["Agent:Probes:2:IntervalSeconds"] = "2",
+
+            // Every other kind on the same schedule, aimed at closed ports on loopback: what matters here is that their
+            // results travel the pipeline with their own outcome and finding; the probes' verdicts are tested against
+            // real peers in the probes' and the Reflector's tests.
+            ["Agent:Probes:3:Id"] = "pbx-dns",
+            ["Agent:Probes:3:Kind"] = "dns",
+            ["Agent:Probes:3:Target"] = "pbx.example.test",
+            ["Agent:Probes:3:Parameters:resolver"] = $"127.0.0.1:{closedPort}",
+            ["Agent:Probes:3:TimeoutSeconds"] = "2",
+            ["Agent:Probes:3:IntervalSeconds"] = "3",
+            ["Agent:Probes:4:Id"] = "pbx-sip-udp",
+            ["Agent:Probes:4:Kind"] = "sip",
+            ["Agent:Probes:4:Target"] = $"127.0.0.1:{closedPort}",
+            ["Agent:Probes:4:TimeoutSeconds"] = "2",
+            ["Agent:Probes:4:IntervalSeconds"] = "3",
+            ["Agent:Probes:5:Id"] = "media",
+            ["Agent:Probes:5:Kind"] = "media",
+            ["Agent:Probes:5:Target"] = $"127.0.0.1:{closedPort}",
+            ["Agent:Probes:5:Parameters:count"] = "20",
+            ["Agent:Probes:5:TimeoutSeconds"] = "3",
+            ["Agent:Probes:5:IntervalSeconds"] = "3",
         });
         builder.AddFleetMonitorAgent();
         builder.AddRabbitMqResultTransport();
@@ -57,14 +78,20 @@ public sealed class AgentScheduleTests
             var states = ingestion.Services.GetRequiredService<StateStore>();
             var rows = await Eventually.WaitAsync(
                 () => states.ListForAgentAsync("agent-scheduled", CancellationToken.None),
-                r => r.Count == 3,
+                r => r.Count == 6,
                 TimeSpan.FromSeconds(60),
-                "three probe states for the agent");
+                "six probe states for the agent");
             var byProbe = rows.ToDictionary(r => r.ProbeId);
             Assert.Equal("ok", byProbe["ingestion-tcp"].Outcome);
             Assert.Equal("ok", byProbe["ingestion-alive"].Outcome);
             Assert.Equal("failed", byProbe["pbx-sip-tcp"].Outcome);
             Assert.Contains("tcp.refused", byProbe["pbx-sip-tcp"].Findings, StringComparison.Ordinal);
+            Assert.Equal(("dns", "failed"), (byProbe["pbx-dns"].Kind, byProbe["pbx-dns"].Outcome));
+            Assert.Contains("dns.", byProbe["pbx-dns"].Findings, StringComparison.Ordinal);
+            Assert.Equal(("sip", "failed"), (byProbe["pbx-sip-udp"].Kind, byProbe["pbx-sip-udp"].Outcome));
+            Assert.Contains("sip.", byProbe["pbx-sip-udp"].Findings, StringComparison.Ordinal);
+            Assert.Equal(("media", "failed"), (byProbe["media"].Kind, byProbe["media"].Outcome));
+            Assert.Contains("media.no_echo", byProbe["media"].Findings, StringComparison.Ordinal);
             Assert.All(rows, r => Assert.Equal("home-7", r.SiteId));
 
             var agents = ingestion.Services.GetRequiredService<AgentStore>();
