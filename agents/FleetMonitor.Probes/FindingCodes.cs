@@ -114,6 +114,30 @@ public static class FindingCodes
     /// <summary>The server closed or reset the TCP/TLS connection before a final response.</summary>
     public const string SipConnectionClosed = "sip.connection_closed";
 
+    /// <summary>The Reflector's SIP mirror saw the request as sent: no SIP ALG on the way (informational).</summary>
+    public const string SipAlgNone = "sip.alg.none";
+
+    /// <summary>Something on the way (a SIP ALG) rewrote the request's top Via (outcome Degraded; which transport is in the facts).</summary>
+    public const string SipAlgRewroteVia = "sip.alg.rewrote_via";
+
+    /// <summary>A SIP ALG rewrote the request's Contact (outcome Degraded).</summary>
+    public const string SipAlgRewroteContact = "sip.alg.rewrote_contact";
+
+    /// <summary>A SIP ALG rewrote the request's From (outcome Degraded).</summary>
+    public const string SipAlgRewroteFrom = "sip.alg.rewrote_from";
+
+    /// <summary>A SIP ALG rewrote the SDP offer's o=, c= or m= line (outcome Degraded: media goes where the ALG says).</summary>
+    public const string SipAlgRewroteSdp = "sip.alg.rewrote_sdp";
+
+    /// <summary>The SIP mirror could not be reached: an ICMP error, a refused or failed connection (outcome Failed).</summary>
+    public const string SipAlgMirrorUnreachable = "sip.alg.mirror_unreachable";
+
+    /// <summary>No answer from the SIP mirror before the deadline: it is down, or something drops the request or the reply (outcome Failed).</summary>
+    public const string SipAlgTimeout = "sip.alg.timeout";
+
+    /// <summary>The answer carried no readable verdict: not a FleetMonitor mirror, or mangled on the way (outcome Failed).</summary>
+    public const string SipAlgNoVerdict = "sip.alg.no_verdict";
+
     /// <summary>None of the media stream's packets came back from the echo (outcome Failed).</summary>
     public const string MediaNoEcho = "media.no_echo";
 
@@ -129,9 +153,54 @@ public static class FindingCodes
     /// <summary>No port of <c>local_ports</c> could be bound to send the media stream from (outcome Error).</summary>
     public const string MediaLocalPortUnavailable = "media.local_port_unavailable";
 
+    /// <summary>The connect-back scan found no open port on the site's public address (informational).</summary>
+    public const string ExposureNone = "exposure.none";
+
+    /// <summary>The Reflector did not accept the agent's credentials (unknown user, wrong password, clock too far off; outcome Error).</summary>
+    public const string ExposureUnauthorized = "exposure.unauthorized";
+
+    /// <summary>The Reflector refused the scan for now: this agent or this address used its scans (outcome Error).</summary>
+    public const string ExposureRateLimited = "exposure.rate_limited";
+
+    /// <summary>The Reflector refused the request as malformed (outcome Error).</summary>
+    public const string ExposureRejected = "exposure.rejected";
+
+    /// <summary>The Reflector could not be reached, failed, or did not answer before the deadline (outcome Error).</summary>
+    public const string ExposureReflectorFailed = "exposure.reflector_failed";
+
+    /// <summary>The scan result's MAC did not verify: something between the agent and the Reflector changed it (outcome Error).</summary>
+    public const string ExposureBadSignature = "exposure.bad_signature";
+
+    /// <summary>No UPnP Internet Gateway Device answered the SSDP search on this LAN (informational: nothing can map ports).</summary>
+    public const string UpnpNotFound = "upnp.not_found";
+
+    /// <summary>An IGD answered but its description or control service could not be used (outcome Degraded).</summary>
+    public const string UpnpFailed = "upnp.failed";
+
+    /// <summary>A UPnP port mapping of SIP (5060, 5061): the phone's signalling is reachable from the internet (outcome Degraded).</summary>
+    public const string UpnpMappingSip = "upnp.mapping.sip";
+
+    /// <summary>A UPnP port mapping into an RTP range (the site's, or 10000-20000 and 16384-32767/udp; outcome Degraded).</summary>
+    public const string UpnpMappingRtp = "upnp.mapping.rtp";
+
+    /// <summary>A UPnP port mapping of a remote-admin port (22, 23, 80, 443, 3389, 7547, 8080, 8443; outcome Degraded).</summary>
+    public const string UpnpMappingAdmin = "upnp.mapping.admin";
+
+    /// <summary>A run of consecutive external ports mapped to one host: a range opened port by port (outcome Degraded).</summary>
+    public const string UpnpMappingWideRange = "upnp.mapping.wide_range";
+
+    /// <summary>A mapping to another host on the LAN than this machine (informational: another device opened it).</summary>
+    public const string UpnpMappingOtherHost = "upnp.mapping.other_host";
+
+    /// <summary>The IGD lists more mappings than the probe reads (informational).</summary>
+    public const string UpnpMappingsTruncated = "upnp.mappings_truncated";
+
     /// <summary>The specific status code finding, such as <c>http.status.404</c>.</summary>
     public static string HttpStatus(int code) => $"http.status.{code}";
 
     /// <summary>The specific SIP status code finding, such as <c>sip.status.503</c>.</summary>
     public static string SipStatus(int code) => $"sip.status.{code}";
+
+    /// <summary>An open port on the site's public address, such as <c>exposure.open.5060/udp</c>.</summary>
+    public static string ExposureOpen(Exposure.ExposurePort port) => $"exposure.open.{port}";
 }

@@ -35,6 +35,10 @@ public sealed class ProbeCatalog
         new Dns.DnsProbe(timeProvider),
         new Sip.SipOptionsProbe(timeProvider),
         new Media.MediaStreamProbe(timeProvider),
+        new Nat.NatProbe(timeProvider),
+        new SipAlg.SipAlgProbe(timeProvider),
+        new Exposure.ExposureProbe(timeProvider),
+        new Upnp.UpnpProbe(timeProvider),
     ]);
 
     public bool TryGet(string kind, [MaybeNullWhen(false)] out IProbe probe) =>

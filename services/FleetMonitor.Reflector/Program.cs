@@ -9,5 +9,6 @@ builder.AddFleetMonitorReflector();
 var app = builder.Build();
 
 app.MapServiceDefaults();
+app.MapFleetMonitorReflector();
 
 app.Run();

@@ -10,7 +10,7 @@ public sealed class ProbeCatalogTests
     {
         var catalog = ProbeCatalog.CreateDefault();
 
-        Assert.Equal(["dns", "http", "media", "sip", "tcp"], catalog.Kinds.Order());
+        Assert.Equal(["dns", "exposure", "http", "media", "nat", "sip", "sip-alg", "tcp", "upnp"], catalog.Kinds.Order());
         Assert.True(catalog.TryGet("tcp", out var tcp));
         Assert.IsType<TcpConnectProbe>(tcp);
         Assert.True(catalog.TryGet("http", out var http));

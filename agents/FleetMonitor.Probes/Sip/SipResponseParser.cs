@@ -192,7 +192,7 @@ internal static class SipResponseParser
         return null;
     }
 
-    private static (List<KeyValuePair<string, string>> Headers, string? Error) ParseHeaders(ReadOnlySpan<string> lines)
+    internal static (List<KeyValuePair<string, string>> Headers, string? Error) ParseHeaders(ReadOnlySpan<string> lines)
     {
         var headers = new List<KeyValuePair<string, string>>();
         foreach (var line in lines)
@@ -237,7 +237,7 @@ internal static class SipResponseParser
     private static string Value(List<KeyValuePair<string, string>> headers, string name) =>
         headers.First(h => h.Key == name).Value;
 
-    private static bool TryParseCSeq(string value, out long number, out string method)
+    internal static bool TryParseCSeq(string value, out long number, out string method)
     {
         number = 0;
         method = "";
@@ -254,7 +254,7 @@ internal static class SipResponseParser
     }
 
     /// <summary>The first value of a comma-separated header, commas inside quotes not counting.</summary>
-    private static string FirstElement(string value)
+    internal static string FirstElement(string value)
     {
         var quoted = false;
         for (var i = 0; i < value.Length; i++)
@@ -271,7 +271,7 @@ internal static class SipResponseParser
     }
 
     // Via = "SIP" SLASH "2.0" SLASH transport LWS sent-by *( SEMI via-params ), with optional white space around the slashes.
-    private static bool TryParseVia(string element, out SipVia via, out string error)
+    internal static bool TryParseVia(string element, out SipVia via, out string error)
     {
         via = null!;
         error = "";
@@ -359,7 +359,7 @@ internal static class SipResponseParser
         return true;
     }
 
-    private static bool IsToken(string text) =>
+    internal static bool IsToken(string text) =>
         text.Length > 0 && text.All(c => c is > ' ' and < (char)127 && !Separators.Contains(c, StringComparison.Ordinal));
 
     // A token, a quoted string, or an address (received=IPv4 / IPv6 with its colons and optional brackets).
@@ -371,7 +371,7 @@ internal static class SipResponseParser
     }
 
     // A short, printable excerpt for error messages: garbage must not end up raw in a finding's text.
-    private static string Printable(ReadOnlySpan<byte> data)
+    internal static string Printable(ReadOnlySpan<byte> data)
     {
         var excerpt = data[..Math.Min(data.Length, 40)];
         var builder = new StringBuilder(excerpt.Length);
@@ -380,6 +380,6 @@ internal static class SipResponseParser
         return builder.ToString();
     }
 
-    private static string Printable(string text) =>
+    internal static string Printable(string text) =>
         Printable(Encoding.UTF8.GetBytes(text.Length > 80 ? text[..80] : text));
 }
