@@ -1,0 +1,19 @@
+namespace FleetMonitor.Probes.Nat;
+
+/// <summary>
+/// How one STUN transaction ended: the answer (and whether it came to the receiving socket rather than the sender),
+/// or silence, with the transmissions it took and whether the silence is conclusive. <see cref="Rtt"/> is set only
+/// for an answer to a single transmission (Karn: with retransmissions one cannot tell which one was answered).
+/// </summary>
+internal sealed record StunOutcome(StunReceived? Answer, bool OnReceiver, int Transmissions, bool Conclusive, TimeSpan? Rtt)
+{
+    public bool IsSuccess => Answer?.Message.Type.Class == Stun.StunClass.SuccessResponse;
+
+    public int? ErrorCode => Answer?.Message.Type.Class == Stun.StunClass.ErrorResponse ? Answer.Message.ErrorCode?.Code ?? 0 : null;
+
+    /// <summary>The silent or unanswerable outcomes as a test result; answers are judged by the caller.</summary>
+    public StunTestResult Silence => Conclusive ? StunTestResult.NoResponse : StunTestResult.Inconclusive;
+
+    /// <summary>The test result of an error answer.</summary>
+    public StunTestResult Error => ErrorCode == Stun.StunErrorCode.Unauthenticated ? StunTestResult.Unauthorized : StunTestResult.ErrorResponse;
+}

@@ -1,0 +1,96 @@
+using System.Net;
+using FleetMonitor.Probes.Stun;
+
+namespace FleetMonitor.Probes.Nat;
+
+/// <summary>
+/// Runs the NAT probe's STUN transactions: paced starts, RFC 8489 retransmission, and a soft deadline after which
+/// nothing more is sent or waited for (so the probe has time to report before its hard deadline).
+/// </summary>
+internal sealed class StunTransactions(
+    TimeProvider timeProvider, RetransmissionSchedule schedule, TransactionPacer pacer, NatCounters counters, long softDeadline)
+{
+    private readonly Lock _lock = new();
+    private readonly List<double> _rttSamples = [];
+
+    public RetransmissionSchedule Schedule => schedule;
+
+    /// <summary>Round trips of transactions answered after one transmission, in milliseconds.</summary>
+    public IReadOnlyList<double> RttSamples
+    {
+        get
+        {
+            lock (_lock)
+                return [.. _rttSamples];
+        }
+    }
+
+    /// <summary>Time left before the soft deadline.</summary>
+    public TimeSpan Remaining => softDeadline == long.MaxValue
+        ? TimeSpan.MaxValue
+        : TimeSpan.FromSeconds((double)(softDeadline - timeProvider.GetTimestamp()) / timeProvider.TimestampFrequency);
+
+    /// <summary>
+    /// Sends <paramref name="request"/> from <paramref name="sender"/> to <paramref name="to"/>, retransmitting until an
+    /// answer arrives on the sender or on <paramref name="receiver"/> (RESPONSE-PORT, hairpinning), the schedule ends,
+    /// or the soft deadline comes.
+    /// </summary>
+    public async Task<StunOutcome> RunAsync(
+        StunSocket sender, IPEndPoint to, StunMessageWriter request, StunSocket? receiver, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(sender);
+        ArgumentNullException.ThrowIfNull(request);
+        await pacer.WaitAsync(cancellationToken);
+        if (Remaining <= TimeSpan.Zero)
+            return new StunOutcome(null, false, 0, false, null);
+
+        counters.Transaction();
+        var id = request.TransactionId;
+        var datagram = request.ToArray();
+        var onSender = sender.Expect(id);
+        var onReceiver = receiver?.Expect(id);
+        try
+        {
+            for (var i = 0; i < schedule.Transmissions; i++)
+            {
+                var remaining = Remaining;
+                if (remaining <= TimeSpan.Zero)
+                    return new StunOutcome(null, false, i, RetransmissionSchedule.IsConclusive(i, ranToEnd: false), null);
+
+                var sentAt = timeProvider.GetTimestamp();
+                await sender.SendAsync(datagram, to, cancellationToken);
+                var wait = schedule.WaitAfter(i);
+                var cut = wait > remaining;
+                using var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                var delay = Task.Delay(cut ? remaining : wait, timeProvider, waiting.Token);
+                var first = onReceiver is null
+                    ? await Task.WhenAny(onSender, delay)
+                    : await Task.WhenAny(onSender, onReceiver, delay);
+                await waiting.CancelAsync();
+                if (first != delay)
+                {
+                    var answer = await (Task<StunReceived>)first;
+                    TimeSpan? rtt = i == 0 ? timeProvider.GetElapsedTime(sentAt, answer.At) : null;
+                    if (rtt is { } sample)
+                    {
+                        lock (_lock)
+                            _rttSamples.Add(sample.TotalMilliseconds);
+                    }
+
+                    return new StunOutcome(answer, first == onReceiver, i + 1, true, rtt);
+                }
+
+                cancellationToken.ThrowIfCancellationRequested();
+                if (cut)
+                    return new StunOutcome(null, false, i + 1, RetransmissionSchedule.IsConclusive(i + 1, ranToEnd: false), null);
+            }
+
+            return new StunOutcome(null, false, schedule.Transmissions, true, null);
+        }
+        finally
+        {
+            sender.Forget(id);
+            receiver?.Forget(id);
+        }
+    }
+}

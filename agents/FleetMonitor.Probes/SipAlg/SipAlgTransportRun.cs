@@ -1,0 +1,29 @@
+using System.Net;
+using FleetMonitor.Probes.Net;
+using FleetMonitor.Probes.Sip;
+
+namespace FleetMonitor.Probes.SipAlg;
+
+/// <summary>What one transport's exchange with the mirror saw: the verdict, or the failure that kept it from one.</summary>
+internal sealed class SipAlgTransportRun(SipTransport transport)
+{
+    public SipTransport Transport { get; } = transport;
+
+    /// <summary><c>udp</c> or <c>tcp</c>: the prefix of this transport's facts and measurements.</summary>
+    public string Name => Transport.ToString().ToLowerInvariant();
+
+    public IPEndPoint? Local { get; set; }
+
+    public IPEndPoint? Remote { get; set; }
+
+    /// <summary>The final response of the transaction, as it arrived (after any ALG on the way back).</summary>
+    public SipResponse? Response { get; set; }
+
+    public SipAlgVerdict? Verdict { get; set; }
+
+    public NetworkFailure? Failure { get; set; }
+
+    public TimeSpan? Rtt { get; set; }
+
+    public int Retransmissions { get; set; }
+}

@@ -1,0 +1,9 @@
+namespace FleetMonitor.Reflector.Exposure;
+
+/// <summary>What the nonce cache says about a request's nonce.</summary>
+internal enum NonceResult
+{
+    Recorded,
+    Replayed,
+    Full,
+}

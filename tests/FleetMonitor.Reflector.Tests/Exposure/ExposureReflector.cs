@@ -1,0 +1,94 @@
+using System.Diagnostics;
+using FleetMonitor.Probes;
+using FleetMonitor.Reflector.Tests.Support;
+
+namespace FleetMonitor.Reflector.Tests.Exposure;
+
+/// <summary>The real Reflector in the internet namespace of a <see cref="RouterTopology"/>, with its HTTP endpoint on the internet address and two agents' credentials.</summary>
+internal static class ExposureReflector
+{
+    public const string Username = "agent-7";
+    public const string Password = "correct-horse-battery-staple-7";
+    public const string OtherUsername = "agent-8";
+    public const string OtherPassword = "correct-horse-battery-staple-8";
+    public const int Port = 8088;
+
+    /// <summary>The RTP range the probe asks to sample, and the ports the Reflector takes from it (four, spread evenly).</summary>
+    public const string RtpRange = "10000-20000";
+    public static readonly IReadOnlyList<int> RtpPorts = [10000, 13333, 16667, 20000];
+
+    public static readonly string Url = $"http://{RouterTopology.InternetAddress}:{Port}";
+
+    public static async Task<ReflectorProcess> StartAsync(RouterTopology net, params string[] settings)
+    {
+        var reflector = await ReflectorProcess.StartAsync(net.Internet, $"{RouterTopology.InternetAddress}:7000",
+        [
+            "--urls", Url,
+            $"--Reflector:Agents:Credentials:0:Username={Username}", $"--Reflector:Agents:Credentials:0:Password={Password}",
+            $"--Reflector:Agents:Credentials:1:Username={OtherUsername}", $"--Reflector:Agents:Credentials:1:Password={OtherPassword}",
+            .. settings,
+        ]);
+        var waited = Stopwatch.StartNew();
+        while (!reflector.Output.Contains($"Now listening on: {Url}", StringComparison.Ordinal))
+        {
+            if (waited.Elapsed > TimeSpan.FromSeconds(20))
+            {
+                var output = reflector.Output;
+                await reflector.DisposeAsync();
+                Assert.Fail($"the Reflector's HTTP endpoint did not listen on {Url}:\n{output}");
+            }
+
+            await Task.Delay(50);
+        }
+
+        return reflector;
+    }
+
+    /// <summary>The exposure probe from the client namespace, as the agent runs it.</summary>
+    public static Task<ProbeObservation> ProbeAsync(RouterTopology net, params (string Name, string Value)[] extra)
+    {
+        var parameters = new Dictionary<string, string>
+        {
+            ["username"] = Username,
+            ["password"] = Password,
+            ["rtp_range"] = RtpRange,
+            ["rtp_sample"] = $"{RtpPorts.Count}",
+        };
+        foreach (var (name, value) in extra)
+            parameters[name] = value;
+        return NetnsProbe.RunAsync(net.Client, "exposure", Url, TimeSpan.FromSeconds(30), parameters);
+    }
+
+    /// <summary>Each scanned port's state, read back from the observation's facts as a user would read them.</summary>
+    public static Dictionary<string, string> States(ProbeObservation observation)
+    {
+        var states = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (fact, state) in new[] { ("open", "open"), ("closed", "closed"), ("filtered", "filtered"), ("open_filtered", "open|filtered") })
+        {
+            if (observation.Facts.TryGetValue(fact, out var ports))
+            {
+                foreach (var port in ports.Split(','))
+                    states.Add(port, state);
+            }
+        }
+
+        return states;
+    }
+
+    /// <summary>The truth of a topology: every scanned port in <paramref name="tcp"/> or <paramref name="udp"/> state, except <paramref name="exceptions"/>.</summary>
+    public static Dictionary<string, string> Expected(string tcp, string udp, params (string Port, string State)[] exceptions)
+    {
+        var expected = Reflector.Exposure.ExposureOptions.DefaultPorts
+            .Concat(RtpPorts.Select(p => $"{p}/udp"))
+            .ToDictionary(p => p, p => p.EndsWith("/tcp", StringComparison.Ordinal) ? tcp : udp, StringComparer.Ordinal);
+        foreach (var (port, state) in exceptions)
+            expected[port] = state;
+        return expected;
+    }
+
+    public static string Describe(IReadOnlyDictionary<string, string> states) =>
+        string.Join(", ", states.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => $"{s.Key} {s.Value}"));
+
+    public static string Describe(ProbeObservation observation) =>
+        $"outcome {observation.Outcome}, findings [{string.Join(", ", observation.Findings)}], error {observation.Error}, facts {{{string.Join("; ", observation.Facts.Select(f => $"{f.Key}={f.Value}"))}}}";
+}

@@ -1,0 +1,138 @@
+using System.Net;
+using FleetMonitor.Contracts;
+using FleetMonitor.Probes;
+using FleetMonitor.Probes.Exposure;
+using FleetMonitor.Reflector.Tests.Support;
+using Xunit.Abstractions;
+using static FleetMonitor.Reflector.Tests.Exposure.ExposureReflector;
+
+namespace FleetMonitor.Reflector.Tests.Exposure;
+
+/// <summary>
+/// The exposure probe in a client namespace behind a real Linux router namespace, asking the real Reflector in an
+/// internet namespace to scan back. Each case builds the router one way; the scan must report exactly that truth,
+/// agree port for port with nmap (<c>-sT -sU</c> from the Reflector's namespace on the same ports), and the Reflector
+/// must have sent nothing to any address but the router's WAN address that asked.
+/// </summary>
+public sealed class ExposureScanNetnsTests(ITestOutputHelper output) : IDisposable
+{
+    private readonly RouterTopology _net = RouterTopology.Create();
+
+    public void Dispose() => _net.Dispose();
+
+    /// <summary>(a) A home router's firewall, nothing forwarded: no port answers; TCP is filtered, UDP open|filtered.</summary>
+    [Fact]
+    public async Task Nothing_forwarded_behind_the_firewall_leaves_every_port_filtered()
+    {
+        _net.EnableWanFirewall();
+
+        var (observation, states) = await ScanAndCompareWithNmapAsync(Expected(ExposurePortState.Filtered, ExposurePortState.OpenFiltered));
+
+        Assert.Equal(ProbeOutcome.Ok, observation.Outcome);
+        Assert.Equal([FindingCodes.ExposureNone], observation.Findings);
+        Assert.DoesNotContain(ExposurePortState.Open, states.Values);
+    }
+
+    /// <summary>(b) The firewall, with 5060/udp and 5061/tcp forwarded to a SIP server (kamailio) on another LAN host.</summary>
+    [Fact]
+    public async Task Forwarded_SIP_ports_are_open_and_name_the_SIP_server()
+    {
+        _net.EnableWanFirewall();
+        _net.Forward("udp", 5060, RouterTopology.LanHostAddress);
+        _net.Forward("tcp", 5061, RouterTopology.LanHostAddress);
+        await using var sip = await KamailioInNamespace.StartAsync(
+            _net.LanHost, new IPEndPoint(IPAddress.Parse(RouterTopology.LanHostAddress), 5061),
+            $"udp:{RouterTopology.LanHostAddress}:5060", $"tcp:{RouterTopology.LanHostAddress}:5061");
+
+        var (observation, _) = await ScanAndCompareWithNmapAsync(Expected(
+            ExposurePortState.Filtered, ExposurePortState.OpenFiltered, ("5060/udp", ExposurePortState.Open), ("5061/tcp", ExposurePortState.Open)));
+
+        Assert.Equal(ProbeOutcome.Failed, observation.Outcome);
+        Assert.Equal(["exposure.open.5060/udp", "exposure.open.5061/tcp"], observation.Findings.Order());
+        Assert.Contains($"Server: {KamailioInNamespace.ServerHeader}", observation.Facts["evidence.5060/udp"], StringComparison.Ordinal);
+        Assert.StartsWith("SIP/2.0 200 OK", observation.Facts["evidence.5060/udp"], StringComparison.Ordinal);
+    }
+
+    /// <summary>(c) No firewall, and the router's web admin listening on its WAN address: that port open, every other closed.</summary>
+    [Fact]
+    public async Task Web_admin_on_the_WAN_address_is_open_with_its_server_and_the_rest_closed()
+    {
+        await using var admin = TcpStub.WebAdmin(_net.Router, new IPEndPoint(IPAddress.Parse(RouterTopology.RouterWan), 8080));
+
+        var (observation, _) = await ScanAndCompareWithNmapAsync(
+            Expected(ExposurePortState.Closed, ExposurePortState.Closed, ("8080/tcp", ExposurePortState.Open)),
+            ("forbidden", "8080,3389,22,23"));
+
+        Assert.Equal(ProbeOutcome.Failed, observation.Outcome);
+        Assert.Equal(["exposure.open.8080/tcp"], observation.Findings);
+        Assert.Equal($"HTTP/1.0 200 OK; Server: {TcpStub.WebAdminServer}", observation.Facts["evidence.8080/tcp"]);
+    }
+
+    /// <summary>
+    /// (d) No firewall, every port forwarded to the client (the "DMZ host"), which runs a softphone's SIP stack
+    /// (kamailio on 5060 udp and tcp), an SSH server and a DNS resolver (dnsmasq): exactly those are open, the client's
+    /// own stack answers closed for the rest.
+    /// </summary>
+    [Fact]
+    public async Task DMZ_exposes_exactly_the_services_of_the_client()
+    {
+        _net.Dmz(RouterTopology.ClientAddress);
+        var client = IPAddress.Parse(RouterTopology.ClientAddress);
+        await using var sip = await KamailioInNamespace.StartAsync(
+            _net.Client, new IPEndPoint(client, 5060), $"udp:{RouterTopology.ClientAddress}:5060", $"tcp:{RouterTopology.ClientAddress}:5060");
+        await using var ssh = TcpStub.Ssh(_net.Client, new IPEndPoint(client, 22));
+        await using var dns = NetnsDaemon.Start(_net.Client, "dnsmasq", "dnsmasq-base",
+            "--keep-in-foreground", "--conf-file=/dev/null", "--no-resolv", "--no-hosts", "--no-poll", "--bind-interfaces",
+            $"--listen-address={RouterTopology.ClientAddress}", "--port=53", "--user=root", "--group=root", "--pid-file=", "--log-facility=-");
+        await dns.WaitUntilAsync("dnsmasq", () => NetnsDaemon.Accepts(_net.Client, new IPEndPoint(client, 53)), TimeSpan.FromSeconds(10));
+
+        var (observation, _) = await ScanAndCompareWithNmapAsync(Expected(
+            ExposurePortState.Closed, ExposurePortState.Closed,
+            ("5060/udp", ExposurePortState.Open), ("5060/tcp", ExposurePortState.Open), ("22/tcp", ExposurePortState.Open), ("53/udp", ExposurePortState.Open)));
+
+        Assert.Equal(ProbeOutcome.Failed, observation.Outcome);
+        Assert.Equal(["exposure.open.22/tcp", "exposure.open.5060/tcp", "exposure.open.5060/udp", "exposure.open.53/udp"], observation.Findings.Order());
+        Assert.Equal(TcpStub.SshBanner, observation.Facts["evidence.22/tcp"]);
+        Assert.Contains($"Server: {KamailioInNamespace.ServerHeader}", observation.Facts["evidence.5060/tcp"], StringComparison.Ordinal);
+        Assert.Contains($"Server: {KamailioInNamespace.ServerHeader}", observation.Facts["evidence.5060/udp"], StringComparison.Ordinal);
+        Assert.StartsWith("DNS ", observation.Facts["evidence.53/udp"], StringComparison.Ordinal);
+        Assert.Contains("version.bind: dnsmasq", observation.Facts["evidence.53/udp"], StringComparison.Ordinal);
+    }
+
+    private async Task<(ProbeObservation Observation, Dictionary<string, string> States)> ScanAndCompareWithNmapAsync(
+        Dictionary<string, string> truth, params (string Name, string Value)[] parameters)
+    {
+        await using var reflector = await StartAsync(_net);
+        _net.CountReflectorOutput();
+
+        var observation = await ProbeAsync(_net, parameters);
+        var states = States(observation);
+        output.WriteLine($"scan:  {Describe(states)}");
+        output.WriteLine($"probe: {Describe(observation)}");
+
+        Assert.True(truth.Count == states.Count && truth.All(t => states.GetValueOrDefault(t.Key) == t.Value),
+            $"the scan is not the truth:\n  truth {Describe(truth)}\n  scan  {Describe(states)}\n{Describe(observation)}\n{reflector.Output}");
+        Assert.Equal(RouterTopology.RouterWan, observation.Facts["public_address"]);
+        Assert.Equal(truth.Count, observation.Measurements["ports_scanned"]);
+
+        // Everything the Reflector sent went to the address that asked, and to no other.
+        Assert.Equal(0, _net.OutputCount("fm-elsewhere"));
+        Assert.True(_net.OutputCount("fm-syn-requester") >= truth.Keys.Count(p => p.EndsWith("/tcp", StringComparison.Ordinal)));
+
+        var nmap = new Dictionary<string, string>(await Nmap.ScanAsync(_net.Internet, RouterTopology.RouterWan, states.Keys));
+        output.WriteLine($"nmap:  {Describe(nmap)}");
+
+        // nmap 7.93's plain UDP scan has no SIP payload: it sends 5060 an empty datagram, which a SIP server ignores.
+        // Where it says open|filtered and the scan open, nmap's version detection (its own SIPOptions probe) decides.
+        var undecided = nmap.Where(n => n.Value == ExposurePortState.OpenFiltered && states.GetValueOrDefault(n.Key) == ExposurePortState.Open).Select(n => n.Key).ToArray();
+        if (undecided.Length > 0)
+        {
+            foreach (var (port, state) in await Nmap.ScanAsync(_net.Internet, RouterTopology.RouterWan, undecided, versionDetection: true))
+                nmap[port] = state;
+            output.WriteLine($"nmap -sV on {string.Join(", ", undecided)}: {Describe(nmap)}");
+        }
+        Assert.True(nmap.Count == states.Count && nmap.All(n => states.GetValueOrDefault(n.Key) == n.Value),
+            $"the scan and nmap disagree:\n  nmap {Describe(nmap)}\n  scan {Describe(states)}");
+        return (observation, states);
+    }
+}

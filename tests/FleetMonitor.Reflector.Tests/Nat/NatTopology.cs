@@ -1,0 +1,137 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using FleetMonitor.Reflector.Tests.Support;
+
+namespace FleetMonitor.Reflector.Tests.Nat;
+
+/// <summary>
+/// A home network behind a real Linux NAT, on one machine: a client namespace (the agent's PC, 10.0.0.2) behind a router
+/// namespace (10.0.0.1 on its LAN <c>lan0</c>, 203.0.113.1 on its WAN <c>wan0</c>, IP forwarding on, the
+/// <see cref="RouterNat"/> rules on its WAN side) in front of an "internet" namespace with two addresses (203.0.113.10
+/// and 203.0.113.11, TEST-NET-3) for RFC 5780 servers. Addresses exist only inside these namespaces; nothing is routed
+/// to the machine's own network. Names are unique per run (<c>fmn-XXXXXX-c/-r/-i</c>). Dispose deletes all three (and
+/// with them their interfaces and rules), and restores the conntrack UDP timeout if this kernel shares it between
+/// namespaces.
+/// </summary>
+internal sealed class NatTopology : IDisposable
+{
+    public const string ClientAddress = "10.0.0.2";
+    public const string RouterLanAddress = "10.0.0.1";
+    public const string RouterWanAddress = "203.0.113.1";
+    public const string PrimaryAddress = "203.0.113.10";
+    public const string AlternateAddress = "203.0.113.11";
+
+    private const string UdpTimeoutSysctl = "net.netfilter.nf_conntrack_udp_timeout";
+    private static readonly string UdpTimeoutFile = "/proc/sys/" + UdpTimeoutSysctl.Replace('.', '/');
+
+    private string? _hostUdpTimeoutToRestore;
+
+    private NatTopology(string id, RouterNat nat)
+    {
+        Client = $"fmn-{id}-c";
+        Router = $"fmn-{id}-r";
+        Internet = $"fmn-{id}-i";
+        Nat = nat;
+    }
+
+    public string Client { get; }
+
+    public string Router { get; }
+
+    public string Internet { get; }
+
+    public RouterNat Nat { get; }
+
+    /// <summary>Builds the topology; fails (never skips) when this process cannot.</summary>
+    /// <param name="nat">The router's NAT rules.</param>
+    /// <param name="udpTimeoutSeconds">The router's conntrack UDP timeout (the NAT binding lifetime), when not the kernel's default.</param>
+    public static NatTopology Create(RouterNat nat, int? udpTimeoutSeconds = null)
+    {
+        NatPrerequisites.Require();
+        var topology = new NatTopology(RandomNumberGenerator.GetHexString(6, lowercase: true), nat);
+        try
+        {
+            topology.Build(udpTimeoutSeconds);
+            return topology;
+        }
+        catch
+        {
+            topology.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The router's conntrack UDP timeout, as its namespace sees it.</summary>
+    public int RouterUdpTimeout() =>
+        int.Parse(NetnsTopology.Exec(Router, NatPrerequisites.Tool("sysctl"), "-n", UdpTimeoutSysctl).Trim(), CultureInfo.InvariantCulture);
+
+    public void Dispose()
+    {
+        foreach (var ns in new[] { Client, Router, Internet })
+            Command.TryRun(NetnsPrerequisites.Ip, "netns", "delete", ns);
+        if (_hostUdpTimeoutToRestore is { } original)
+            File.WriteAllText(UdpTimeoutFile, original);
+    }
+
+    private void Build(int? udpTimeoutSeconds)
+    {
+        var ip = NetnsPrerequisites.Ip;
+        foreach (var ns in new[] { Client, Router, Internet })
+        {
+            Command.Run(ip, "netns", "add", ns);
+            Command.Run(ip, "-n", ns, "link", "set", "lo", "up");
+        }
+
+        Command.Run(ip, "link", "add", "lan0", "netns", Client, "type", "veth", "peer", "name", "lan0", "netns", Router);
+        Command.Run(ip, "link", "add", "wan0", "netns", Router, "type", "veth", "peer", "name", "wan0", "netns", Internet);
+        Command.Run(ip, "-n", Client, "address", "add", $"{ClientAddress}/24", "dev", "lan0");
+        Command.Run(ip, "-n", Router, "address", "add", $"{RouterLanAddress}/24", "dev", "lan0");
+        Command.Run(ip, "-n", Router, "address", "add", $"{RouterWanAddress}/24", "dev", "wan0");
+        Command.Run(ip, "-n", Internet, "address", "add", $"{PrimaryAddress}/24", "dev", "wan0");
+        Command.Run(ip, "-n", Internet, "address", "add", $"{AlternateAddress}/24", "dev", "wan0");
+        foreach (var (ns, link) in new[] { (Client, "lan0"), (Router, "lan0"), (Router, "wan0"), (Internet, "wan0") })
+            Command.Run(ip, "-n", ns, "link", "set", link, "up");
+        Command.Run(ip, "-n", Client, "route", "add", "default", "via", RouterLanAddress);
+        NetnsTopology.Exec(Router, NatPrerequisites.Tool("sysctl"), "-q", "-w", "net.ipv4.ip_forward=1");
+
+        switch (Nat)
+        {
+            case RouterNat.None:
+                // Nothing translates: the internet knows the way back to the client's network.
+                Command.Run(ip, "-n", Internet, "route", "add", "10.0.0.0/24", "via", RouterWanAddress);
+                break;
+            case RouterNat.Masquerade:
+                Iptables("-t", "nat", "-A", "POSTROUTING", "-o", "wan0", "-j", "MASQUERADE");
+                break;
+            case RouterNat.MasqueradeRandomFully:
+                Iptables("-t", "nat", "-A", "POSTROUTING", "-o", "wan0", "-j", "MASQUERADE", "--random-fully");
+                break;
+            case RouterNat.FullConeDnat:
+                Iptables("-t", "nat", "-A", "POSTROUTING", "-o", "wan0", "-j", "MASQUERADE");
+                Iptables("-t", "nat", "-A", "PREROUTING", "-i", "wan0", "-p", "udp", "-j", "DNAT", "--to-destination", ClientAddress);
+                Iptables("-t", "nat", "-A", "PREROUTING", "-i", "lan0", "-d", RouterWanAddress, "-p", "udp", "-j", "DNAT", "--to-destination", ClientAddress);
+                Iptables("-t", "nat", "-A", "POSTROUTING", "-o", "lan0", "-s", "10.0.0.0/24", "-d", ClientAddress, "-p", "udp", "-j", "MASQUERADE");
+                break;
+        }
+
+        if (udpTimeoutSeconds is { } timeout)
+            SetRouterUdpTimeout(timeout);
+    }
+
+    /// <summary>
+    /// Sets the router's conntrack UDP timeout. Recent kernels keep it per network namespace; if this one turns out to
+    /// share it with the machine, the machine's value is put back in <see cref="Dispose"/>.
+    /// </summary>
+    private void SetRouterUdpTimeout(int seconds)
+    {
+        if (Nat == RouterNat.None)
+            throw new InvalidOperationException("without NAT rules the router tracks no connections: there is no binding lifetime to set");
+        var hostBefore = File.Exists(UdpTimeoutFile) ? File.ReadAllText(UdpTimeoutFile).Trim() : null;
+        NetnsTopology.Exec(Router, NatPrerequisites.Tool("sysctl"), "-q", "-w", $"{UdpTimeoutSysctl}={seconds}");
+        var hostAfter = File.Exists(UdpTimeoutFile) ? File.ReadAllText(UdpTimeoutFile).Trim() : null;
+        if (hostBefore is not null && hostAfter != hostBefore)
+            _hostUdpTimeoutToRestore = hostBefore;
+    }
+
+    private void Iptables(params string[] arguments) => NetnsTopology.Exec(Router, NatPrerequisites.Tool("iptables"), arguments);
+}

@@ -1,0 +1,152 @@
+using System.Security.Cryptography;
+
+namespace FleetMonitor.Reflector.Tests.Support;
+
+/// <summary>
+/// A home network in front of the internet, on one machine: a client namespace (the agent's PC, 10.77.0.2) and a LAN
+/// host (another device, 10.77.0.3) on a bridge in a router namespace (10.77.0.1 on the LAN, 203.0.113.2 on the WAN,
+/// IP forwarding on, MASQUERADE out of the WAN), and an "internet" namespace (203.0.113.1 and 203.0.113.3, TEST-NET-3)
+/// where the Reflector runs. The internet namespace has no route to the LAN. Names are unique per run (<c>fme-XXXXXX-</c>);
+/// Dispose deletes every namespace, and with them the interfaces and the rules (the tests stop their processes first).
+/// </summary>
+internal sealed class RouterTopology : IDisposable
+{
+    public const string RouterLan = "10.77.0.1";
+    public const string ClientAddress = "10.77.0.2";
+    public const string LanHostAddress = "10.77.0.3";
+    public const string RouterWan = "203.0.113.2";
+    public const string InternetAddress = "203.0.113.1";
+    public const string InternetAlternate = "203.0.113.3";
+
+    /// <summary>The router's interface names: the LAN bridge and the WAN veth.</summary>
+    public const string LanInterface = "br0";
+    public const string WanInterface = "wan0";
+
+    private RouterTopology(string id)
+    {
+        Client = $"fme-{id}-c";
+        Router = $"fme-{id}-r";
+        Internet = $"fme-{id}-i";
+        LanHost = $"fme-{id}-h";
+    }
+
+    public string Client { get; }
+
+    public string Router { get; }
+
+    public string Internet { get; }
+
+    public string LanHost { get; }
+
+    /// <summary>Builds the topology; fails (never skips) when this process cannot.</summary>
+    public static RouterTopology Create()
+    {
+        NetnsPrerequisites.RequireRootAndIp();
+        NetnsPrerequisites.RequireIptables();
+        var topology = new RouterTopology(RandomNumberGenerator.GetHexString(6, lowercase: true));
+        try
+        {
+            topology.Build();
+            return topology;
+        }
+        catch
+        {
+            topology.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>iptables in the router namespace (arguments after <c>iptables</c>).</summary>
+    public void RouterIptables(params string[] arguments) => NetnsTopology.Iptables(Router, arguments);
+
+    /// <summary>
+    /// The firewall of a typical home router: nothing from the WAN reaches the router itself or the LAN unless it
+    /// belongs to a connection from inside, or a port forward (DNAT) sends it on.
+    /// </summary>
+    public void EnableWanFirewall()
+    {
+        RouterIptables("-A", "INPUT", "-i", WanInterface, "-m", "conntrack", "--ctstate", "ESTABLISHED,RELATED", "-j", "ACCEPT");
+        RouterIptables("-A", "INPUT", "-i", WanInterface, "-j", "DROP");
+        RouterIptables("-A", "FORWARD", "-i", WanInterface, "-m", "conntrack", "--ctstate", "ESTABLISHED,RELATED,DNAT", "-j", "ACCEPT");
+        RouterIptables("-A", "FORWARD", "-i", WanInterface, "-j", "DROP");
+    }
+
+    /// <summary>A port forward: <paramref name="port"/>/<paramref name="protocol"/> on the WAN address to <paramref name="host"/>.</summary>
+    public void Forward(string protocol, int port, string host) =>
+        RouterIptables("-t", "nat", "-A", "PREROUTING", "-i", WanInterface, "-p", protocol, "--dport", $"{port}", "-j", "DNAT", "--to-destination", host);
+
+    /// <summary>The "DMZ host" setting: every TCP and UDP port on the WAN address to <paramref name="host"/>.</summary>
+    public void Dmz(string host)
+    {
+        foreach (var protocol in new[] { "tcp", "udp" })
+            RouterIptables("-t", "nat", "-A", "PREROUTING", "-i", WanInterface, "-p", protocol, "-j", "DNAT", "--to-destination", host);
+    }
+
+    /// <summary>
+    /// Counters in the internet namespace's OUTPUT chain: TCP SYNs and UDP datagrams to the router's WAN address (the
+    /// only address that asks in these tests), and anything to any other address but loopback.
+    /// </summary>
+    public void CountReflectorOutput()
+    {
+        NetnsTopology.Iptables(Internet, "-A", "OUTPUT", "-o", "lo", "-j", "ACCEPT");
+        NetnsTopology.Iptables(Internet, "-A", "OUTPUT", "-d", RouterWan, "-p", "tcp", "--tcp-flags", "SYN,ACK", "SYN", "-m", "comment", "--comment", "fm-syn-requester", "-j", "ACCEPT");
+        NetnsTopology.Iptables(Internet, "-A", "OUTPUT", "-d", RouterWan, "-p", "udp", "-m", "comment", "--comment", "fm-udp-requester", "-j", "ACCEPT");
+        NetnsTopology.Iptables(Internet, "-A", "OUTPUT", "-d", RouterWan, "-m", "comment", "--comment", "fm-other-requester", "-j", "ACCEPT");
+        NetnsTopology.Iptables(Internet, "-A", "OUTPUT", "-m", "comment", "--comment", "fm-elsewhere", "-j", "ACCEPT");
+    }
+
+    /// <summary>Packets counted by the OUTPUT rule with <paramref name="comment"/> in the internet namespace.</summary>
+    public long OutputCount(string comment)
+    {
+        var listing = NetnsTopology.Exec(Internet, NetnsPrerequisites.IptablesPath!, "-L", "OUTPUT", "-n", "-v", "-x");
+        var line = listing.Split('\n').Single(l => l.Contains($"/* {comment} */", StringComparison.Ordinal));
+        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[0], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    public void Dispose()
+    {
+        foreach (var ns in new[] { Client, LanHost, Router, Internet })
+            Command.TryRun(NetnsPrerequisites.Ip, "netns", "delete", ns);
+    }
+
+    private void Build()
+    {
+        var ip = NetnsPrerequisites.Ip;
+        foreach (var ns in new[] { Client, Router, Internet, LanHost })
+        {
+            Command.Run(ip, "netns", "add", ns);
+            Command.Run(ip, "-n", ns, "link", "set", "lo", "up");
+
+            // Linux rate-limits ICMP errors per destination (one a second after a burst), which would turn a scan's
+            // "closed" into "open|filtered" by chance; a test's truth must not depend on timing.
+            Sysctl(ns, "net.ipv4.icmp_ratelimit=0");
+        }
+
+        Command.Run(ip, "-n", Router, "link", "add", LanInterface, "type", "bridge");
+        Command.Run(ip, "link", "add", "lan0", "netns", Client, "type", "veth", "peer", "name", "c0", "netns", Router);
+        Command.Run(ip, "link", "add", "lan0", "netns", LanHost, "type", "veth", "peer", "name", "h0", "netns", Router);
+        Command.Run(ip, "link", "add", WanInterface, "netns", Router, "type", "veth", "peer", "name", WanInterface, "netns", Internet);
+        Command.Run(ip, "-n", Router, "link", "set", "c0", "master", LanInterface);
+        Command.Run(ip, "-n", Router, "link", "set", "h0", "master", LanInterface);
+        foreach (var link in new[] { LanInterface, "c0", "h0", WanInterface })
+            Command.Run(ip, "-n", Router, "link", "set", link, "up");
+        Command.Run(ip, "-n", Client, "link", "set", "lan0", "up");
+        Command.Run(ip, "-n", LanHost, "link", "set", "lan0", "up");
+        Command.Run(ip, "-n", Internet, "link", "set", WanInterface, "up");
+
+        Command.Run(ip, "-n", Router, "address", "add", $"{RouterLan}/24", "dev", LanInterface);
+        Command.Run(ip, "-n", Router, "address", "add", $"{RouterWan}/24", "dev", WanInterface);
+        Command.Run(ip, "-n", Client, "address", "add", $"{ClientAddress}/24", "dev", "lan0");
+        Command.Run(ip, "-n", LanHost, "address", "add", $"{LanHostAddress}/24", "dev", "lan0");
+        Command.Run(ip, "-n", Internet, "address", "add", $"{InternetAddress}/24", "dev", WanInterface);
+        Command.Run(ip, "-n", Internet, "address", "add", $"{InternetAlternate}/24", "dev", WanInterface);
+        Command.Run(ip, "-n", Client, "route", "add", "default", "via", RouterLan);
+        Command.Run(ip, "-n", LanHost, "route", "add", "default", "via", RouterLan);
+
+        Sysctl(Router, "net.ipv4.ip_forward=1");
+        RouterIptables("-t", "nat", "-A", "POSTROUTING", "-o", WanInterface, "-j", "MASQUERADE");
+    }
+
+    private static void Sysctl(string ns, string setting) =>
+        NetnsTopology.Exec(ns, Command.Find("sysctl") ?? "sysctl", "-qw", setting);
+}
