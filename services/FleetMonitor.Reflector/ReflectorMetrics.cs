@@ -83,15 +83,24 @@ public sealed class ReflectorMetrics
     private static readonly Gauge StunSources = Metrics.CreateGauge(
         "fleetmonitor_reflector_stun_rate_limited_sources", "Source addresses the STUN server's rate limiter tracks.");
 
+    private static readonly (Stun.StunRequestFeatures Feature, string Label)[] StunBehaviourLabels =
+    [
+        (Stun.StunRequestFeatures.ChangeIp, "change_ip"),
+        (Stun.StunRequestFeatures.ChangePort, "change_port"),
+        (Stun.StunRequestFeatures.ResponsePort, "response_port"),
+        (Stun.StunRequestFeatures.Padding, "padding"),
+        (Stun.StunRequestFeatures.Authenticated, "authenticated"),
+    ];
+
     public void StunAnswered(int? errorCode, Stun.StunRequestFeatures features, int receivedBytes, int sentBytes)
     {
         StunRequests.WithLabels(errorCode is null ? "success" : "error").Inc();
         if (errorCode is { } code)
             StunErrors.WithLabels(code.ToString(System.Globalization.CultureInfo.InvariantCulture)).Inc();
-        foreach (var feature in Enum.GetValues<Stun.StunRequestFeatures>())
+        foreach (var (feature, label) in StunBehaviourLabels)
         {
-            if (feature != Stun.StunRequestFeatures.None && features.HasFlag(feature))
-                StunBehaviours.WithLabels(System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(feature.ToString())).Inc();
+            if ((features & feature) != 0)
+                StunBehaviours.WithLabels(label).Inc();
         }
 
         StunBytes.WithLabels("received").Inc(receivedBytes);

@@ -16,7 +16,8 @@ namespace FleetMonitor.Probes.Nat;
 /// keep-alive" is always decided exactly. For W = 120 s: 7.5, 15, 30, 45, 60, 90, 120 s (seven trials, 14 sockets,
 /// about 16 transactions). The result is the longest wait of the unbroken run of survivors from the shortest (a lower
 /// bound) and the first wait that found the binding gone (an upper bound); the resolution is the gap between
-/// neighbouring waits, about a quarter of the value found.</para>
+/// neighbouring waits, about a quarter of the value found. A check that leaves more than <see cref="Lateness"/> after
+/// its planned time is not counted.</para>
 /// </remarks>
 internal static class BindingLifetimeSearch
 {
@@ -24,6 +25,17 @@ internal static class BindingLifetimeSearch
 
     /// <summary>The shortest wait worth a trial: below it, the trial's own round trips blur the answer.</summary>
     public static readonly TimeSpan ShortestWait = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>
+    /// How late a trial's check may leave and still count for its planned wait: half a second or 5 % of the wait,
+    /// whichever is more. A later check is discarded (its trial unknown) rather than credited with a wait it did not
+    /// have, so that the reported bounds stay the planned waits (and <c>keepalive_s</c> stays decided exactly).
+    /// </summary>
+    public static TimeSpan Lateness(TimeSpan wait)
+    {
+        var share = wait / 20;
+        return share > TimeSpan.FromMilliseconds(500) ? share : TimeSpan.FromMilliseconds(500);
+    }
 
     /// <summary>The waits to try, shortest first, in whole tenths of a second.</summary>
     public static IReadOnlyList<TimeSpan> Waits(TimeSpan window, TimeSpan keepalive)

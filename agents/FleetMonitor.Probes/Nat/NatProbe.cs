@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using FleetMonitor.Probes.Net;
@@ -21,7 +20,7 @@ namespace FleetMonitor.Probes.Nat;
 /// <c>rm</c> (1..16, default 16), RFC 8489's retransmission.</para>
 /// <para>Time: a silent test waits out the retransmissions (39.5 s by default) or the deadline, whichever comes first;
 /// silence counts only after three transmissions, so a lost packet cannot change a verdict. The lifetime search ends
-/// after its window: <c>max_lifetime_s</c>, or less when the timeout is shorter (about <c>max_lifetime_s</c> + 4 s is
+/// after its window: <c>max_lifetime_s</c>, or less when the timeout is shorter (about <c>max_lifetime_s</c> + 5 s is
 /// needed; <c>binding_lifetime_search_s</c> reports the window used). A behind-NAT run without the lifetime search
 /// takes about 5 s with a 6 s timeout.</para>
 /// <para>Measurements: <c>stun_rtt_ms</c> (median round trip of the transactions answered at once), <c>transactions</c>,
@@ -177,6 +176,4 @@ public sealed class NatProbe(TimeProvider timeProvider) : IProbe
         socket.Connect(server);
         return ((IPEndPoint)socket.LocalEndPoint!).Address;
     }
-
-    internal static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

@@ -214,6 +214,12 @@ internal sealed class NatRun(
                 await Task.Delay(idle, timeProvider, stop.Token);
 
             var check = await transactions.RunAsync(Open(), server, Request(responsePort: mapped.Port, authenticate: true), a, stop.Token);
+
+            // A check that left much later than planned (a starved machine, a long pacing queue) tested an older
+            // binding than its wait says: its answer cannot be placed in the ladder.
+            if (check.FirstSentAt is not { } sentAt
+                || timeProvider.GetElapsedTime(bind.Answer.At, sentAt) - wait > BindingLifetimeSearch.Lateness(wait))
+                return (new LifetimeTrial(wait, null), false);
             if (check.Answer is null)
                 return (new LifetimeTrial(wait, check.Conclusive ? false : null), false);
 

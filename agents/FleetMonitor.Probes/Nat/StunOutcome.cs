@@ -3,10 +3,14 @@ namespace FleetMonitor.Probes.Nat;
 /// <summary>
 /// How one STUN transaction ended: the answer (and whether it came to the receiving socket rather than the sender),
 /// or silence, with the transmissions it took and whether the silence is conclusive. <see cref="Rtt"/> is set only
-/// for an answer to a single transmission (Karn: with retransmissions one cannot tell which one was answered).
+/// for the server's answer to the sender after a single transmission (Karn: with retransmissions one cannot tell which
+/// one was answered).
+/// <see cref="FirstSentAt"/> is the first transmission's <see cref="TimeProvider"/> timestamp (null when none went out).
 /// </summary>
 internal sealed record StunOutcome(StunReceived? Answer, bool OnReceiver, int Transmissions, bool Conclusive, TimeSpan? Rtt)
 {
+    public long? FirstSentAt { get; init; }
+
     public bool IsSuccess => Answer?.Message.Type.Class == Stun.StunClass.SuccessResponse;
 
     public int? ErrorCode => Answer?.Message.Type.Class == Stun.StunClass.ErrorResponse ? Answer.Message.ErrorCode?.Code ?? 0 : null;

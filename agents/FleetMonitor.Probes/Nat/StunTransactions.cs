@@ -15,7 +15,7 @@ internal sealed class StunTransactions(
 
     public RetransmissionSchedule Schedule => schedule;
 
-    /// <summary>Round trips of transactions answered after one transmission, in milliseconds.</summary>
+    /// <summary>Round trips of transactions the server answered to the sender after one transmission, in milliseconds.</summary>
     public IReadOnlyList<double> RttSamples
     {
         get
@@ -49,15 +49,17 @@ internal sealed class StunTransactions(
         var datagram = request.ToArray();
         var onSender = sender.Expect(id);
         var onReceiver = receiver?.Expect(id);
+        long? firstSentAt = null;
         try
         {
             for (var i = 0; i < schedule.Transmissions; i++)
             {
                 var remaining = Remaining;
                 if (remaining <= TimeSpan.Zero)
-                    return new StunOutcome(null, false, i, RetransmissionSchedule.IsConclusive(i, ranToEnd: false), null);
+                    return new StunOutcome(null, false, i, RetransmissionSchedule.IsConclusive(i, ranToEnd: false), null) { FirstSentAt = firstSentAt };
 
                 var sentAt = timeProvider.GetTimestamp();
+                firstSentAt ??= sentAt;
                 await sender.SendAsync(datagram, to, cancellationToken);
                 var wait = schedule.WaitAfter(i);
                 var cut = wait > remaining;
@@ -70,22 +72,24 @@ internal sealed class StunTransactions(
                 if (first != delay)
                 {
                     var answer = await (Task<StunReceived>)first;
-                    TimeSpan? rtt = i == 0 ? timeProvider.GetElapsedTime(sentAt, answer.At) : null;
+                    // Only a server's answer to the sender is a round trip to the server (a hairpinned request or a
+                    // RESPONSE-PORT answer to another socket is not).
+                    TimeSpan? rtt = i == 0 && first == onSender ? timeProvider.GetElapsedTime(sentAt, answer.At) : null;
                     if (rtt is { } sample)
                     {
                         lock (_lock)
                             _rttSamples.Add(sample.TotalMilliseconds);
                     }
 
-                    return new StunOutcome(answer, first == onReceiver, i + 1, true, rtt);
+                    return new StunOutcome(answer, first == onReceiver, i + 1, true, rtt) { FirstSentAt = firstSentAt };
                 }
 
                 cancellationToken.ThrowIfCancellationRequested();
                 if (cut)
-                    return new StunOutcome(null, false, i + 1, RetransmissionSchedule.IsConclusive(i + 1, ranToEnd: false), null);
+                    return new StunOutcome(null, false, i + 1, RetransmissionSchedule.IsConclusive(i + 1, ranToEnd: false), null) { FirstSentAt = firstSentAt };
             }
 
-            return new StunOutcome(null, false, schedule.Transmissions, true, null);
+            return new StunOutcome(null, false, schedule.Transmissions, true, null) { FirstSentAt = firstSentAt };
         }
         finally
         {

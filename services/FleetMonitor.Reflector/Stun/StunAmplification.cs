@@ -13,11 +13,12 @@ namespace FleetMonitor.Reflector.Stun;
 /// response up to the request's size (72/24 = 3.0, 120/24 = 5.0). Credentials: USERNAME (at least 8 bytes) and
 /// MESSAGE-INTEGRITY (24) make the request at least 52 bytes; the response gains the 24 bytes of MESSAGE-INTEGRITY
 /// (92/52 = 1.8, 140/52 = 2.7). FINGERPRINT: 8 bytes each way. Errors: 400 and 401 are 20 + 8 + 12 or 16 bytes of
-/// reason (at most 44) for requests that need at least one attribute to earn them, 28 bytes or more (1.6); 420 lists 2 bytes per unknown attribute that cost the
-/// request at least 4 (56/24 = 2.3). CHANGE-REQUEST and RESPONSE-PORT only move the response; they need credentials,
-/// and RESPONSE-PORT sends to the request's own source address.</para>
-/// <para>So at most 3.4 for IPv4 and 5.8 for IPv6, times the per-source rate limit (default 20 requests/s, burst 100):
-/// about 2.3 KB/s towards one IPv4 victim. For comparison, open DNS resolvers amplify around 30-50 times.</para>
+/// reason (at most 44) for requests that need an attribute to earn them, 28 bytes or more (1.6); 420 lists 2 bytes per
+/// unknown attribute that cost the request at least 4 (56/24 = 2.3). CHANGE-REQUEST and RESPONSE-PORT only move the
+/// response; they need credentials, and RESPONSE-PORT sends to the request's own source address.</para>
+/// <para>So at most 3.4 for IPv4 and 5.8 for IPv6. The rate limiter is keyed by the source address, which in a
+/// reflection attack is the victim's: towards one victim at most 20 responses a second by default after a burst of
+/// 100, about 1.4 KB/s (IPv4) or 2.3 KB/s (IPv6). For comparison, open DNS resolvers amplify some 30-50 times.</para>
 /// </remarks>
 internal static class StunAmplification
 {

@@ -80,6 +80,16 @@ public sealed class BindingLifetimeSearchTests
         Assert.Null(BindingLifetimeSearch.Interpret(TimeSpan.FromSeconds(20), Trials((5, null), (10, null))));
     }
 
+    [Theory]
+    [InlineData(1.2, 500)]
+    [InlineData(10, 500)]
+    [InlineData(30, 1500)]
+    [InlineData(120, 6000)]
+    public void A_check_may_leave_half_a_second_or_five_percent_late(double wait, double lateness)
+    {
+        Assert.Equal(lateness, BindingLifetimeSearch.Lateness(TimeSpan.FromSeconds(wait)).TotalMilliseconds);
+    }
+
     private static LifetimeTrial[] Trials(params (double Seconds, bool? Alive)[] trials) =>
         [.. trials.Select(t => new LifetimeTrial(TimeSpan.FromSeconds(t.Seconds), t.Alive))];
 }

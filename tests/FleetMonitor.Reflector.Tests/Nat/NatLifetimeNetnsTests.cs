@@ -68,9 +68,11 @@ public sealed class NatLifetimeNetnsTests(ITestOutputHelper output)
             if (conntrackSeconds < Window)
             {
                 // The binding dies at 10 s: the last survivor is at most 10 s (plus a round trip) and the first wait
-                // that found it gone at least 10 s; with the 20 s window's waits (7.5, 10, 15) that is 7.5-10 / 10-15.
+                // that found it gone at least 10 s; with the 20 s window's waits (5, 7.5, 10, 15) that is 7.5 or 10 and
+                // 10 or 15 (10 itself is a coin toss). 5 is allowed below: a check that a loaded machine sends late
+                // finds an older binding, which only makes the bound more conservative.
                 var below = observation.Measurements.GetValueOrDefault("binding_lifetime_upper_s", double.NaN);
-                Assert.True(atLeast is >= 7.5 and <= 10.5, $"{who}: lived at least {atLeast} s, the binding lasts {conntrackSeconds} s{context}");
+                Assert.True(atLeast is >= 5 and <= 10.5, $"{who}: lived at least {atLeast} s, the binding lasts {conntrackSeconds} s{context}");
                 Assert.True(below is >= 9.5 and <= 15, $"{who}: gone by {below} s, the binding lasts {conntrackSeconds} s{context}");
                 Assert.Equal("expired", observation.Facts["binding_lifetime"]);
                 Assert.Contains(NatFindingCodes.BindingShort, observation.Findings);

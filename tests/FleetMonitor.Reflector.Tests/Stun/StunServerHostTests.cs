@@ -164,12 +164,15 @@ public sealed class StunServerHostTests
                 builder.UseSetting(key, value);
         });
 
-    /// <summary>Two ports free on both 127.0.0.1 and 127.0.0.2 (checked by binding all four, then released).</summary>
+    /// <summary>
+    /// Two ports free on both 127.0.0.1 and 127.0.0.2 (checked by binding all four, then released), below Linux's
+    /// ephemeral range (32768-60999) so that no other test's client socket takes one meanwhile.
+    /// </summary>
     private static (int Primary, int Alternate) FreePorts()
     {
         for (var attempt = 0; attempt < 50; attempt++)
         {
-            var primary = Random.Shared.Next(20000, 60000);
+            var primary = Random.Shared.Next(20000, 32000);
             var alternate = primary + 1;
             var sockets = new List<Socket>();
             try
