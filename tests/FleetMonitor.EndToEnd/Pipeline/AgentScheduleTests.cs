@@ -48,7 +48,7 @@ public sealed class AgentScheduleTests
             ["Agent:Probes:2:Target"] = $"127.0.0.1:{closedPort}",
             ["Agent:Probes:2:IntervalSeconds"] = "2",
 
-            // Every other kind on the same schedule, aimed at closed ports on loopback: what matters here is that their
+            // Every other kind on the same schedule, aimed at closed ports on loopback (nothing answers): what matters here is that their
             // results travel the pipeline with their own outcome and finding; the probes' verdicts are tested against
             // real peers in the probes' and the Reflector's tests.
             ["Agent:Probes:3:Id"] = "pbx-dns",
@@ -68,6 +68,30 @@ public sealed class AgentScheduleTests
             ["Agent:Probes:5:Parameters:count"] = "20",
             ["Agent:Probes:5:TimeoutSeconds"] = "3",
             ["Agent:Probes:5:IntervalSeconds"] = "3",
+            ["Agent:Probes:6:Id"] = "nat",
+            ["Agent:Probes:6:Kind"] = "nat",
+            ["Agent:Probes:6:Target"] = $"127.0.0.1:{closedPort}",
+            ["Agent:Probes:6:Parameters:max_lifetime_s"] = "0",
+            ["Agent:Probes:6:TimeoutSeconds"] = "4",
+            ["Agent:Probes:6:IntervalSeconds"] = "3",
+            ["Agent:Probes:7:Id"] = "sip-alg",
+            ["Agent:Probes:7:Kind"] = "sip-alg",
+            ["Agent:Probes:7:Target"] = $"127.0.0.1:{closedPort}",
+            ["Agent:Probes:7:TimeoutSeconds"] = "3",
+            ["Agent:Probes:7:IntervalSeconds"] = "3",
+            ["Agent:Probes:8:Id"] = "exposure",
+            ["Agent:Probes:8:Kind"] = "exposure",
+            ["Agent:Probes:8:Target"] = $"http://127.0.0.1:{closedPort}/",
+            ["Agent:Probes:8:Parameters:username"] = "agent-scheduled",
+            ["Agent:Probes:8:Parameters:password"] = "not-a-real-password-1234",
+            ["Agent:Probes:8:TimeoutSeconds"] = "3",
+            ["Agent:Probes:8:IntervalSeconds"] = "3",
+            ["Agent:Probes:9:Id"] = "upnp",
+            ["Agent:Probes:9:Kind"] = "upnp",
+            ["Agent:Probes:9:Target"] = "ssdp",
+            ["Agent:Probes:9:Parameters:ssdp_address"] = $"127.0.0.1:{closedPort}",
+            ["Agent:Probes:9:TimeoutSeconds"] = "3",
+            ["Agent:Probes:9:IntervalSeconds"] = "3",
         });
         builder.AddFleetMonitorAgent();
         builder.AddRabbitMqResultTransport();
@@ -78,9 +102,9 @@ public sealed class AgentScheduleTests
             var states = ingestion.Services.GetRequiredService<StateStore>();
             var rows = await Eventually.WaitAsync(
                 () => states.ListForAgentAsync("agent-scheduled", CancellationToken.None),
-                r => r.Count == 6,
+                r => r.Count == 10,
                 TimeSpan.FromSeconds(60),
-                "six probe states for the agent");
+                "ten probe states for the agent");
             var byProbe = rows.ToDictionary(r => r.ProbeId);
             Assert.Equal("ok", byProbe["ingestion-tcp"].Outcome);
             Assert.Equal("ok", byProbe["ingestion-alive"].Outcome);
@@ -92,6 +116,14 @@ public sealed class AgentScheduleTests
             Assert.Contains("sip.", byProbe["pbx-sip-udp"].Findings, StringComparison.Ordinal);
             Assert.Equal(("media", "failed"), (byProbe["media"].Kind, byProbe["media"].Outcome));
             Assert.Contains("media.no_echo", byProbe["media"].Findings, StringComparison.Ordinal);
+            Assert.Equal(("nat", "failed"), (byProbe["nat"].Kind, byProbe["nat"].Outcome));
+            Assert.Contains("nat.no_response", byProbe["nat"].Findings, StringComparison.Ordinal);
+            Assert.Equal(("sip-alg", "failed"), (byProbe["sip-alg"].Kind, byProbe["sip-alg"].Outcome));
+            Assert.Contains("sip.alg.mirror_unreachable", byProbe["sip-alg"].Findings, StringComparison.Ordinal);
+            Assert.Equal(("exposure", "error"), (byProbe["exposure"].Kind, byProbe["exposure"].Outcome));
+            Assert.Contains("exposure.reflector_failed", byProbe["exposure"].Findings, StringComparison.Ordinal);
+            Assert.Equal(("upnp", "ok"), (byProbe["upnp"].Kind, byProbe["upnp"].Outcome));
+            Assert.Contains("upnp.not_found", byProbe["upnp"].Findings, StringComparison.Ordinal);
             Assert.All(rows, r => Assert.Equal("home-7", r.SiteId));
 
             var agents = ingestion.Services.GetRequiredService<AgentStore>();
