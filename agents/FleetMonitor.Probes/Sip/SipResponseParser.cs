@@ -23,8 +23,6 @@ internal static class SipResponseParser
 
     private const string Separators = "()<>@,;:\\\"/[]?={} \t";
 
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
-
     // RFC 3261 7.3.3 and the later RFCs that added compact forms.
     private static readonly Dictionary<string, string> CompactNames = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -45,39 +43,27 @@ internal static class SipResponseParser
         ["x"] = "Session-Expires",
     };
 
-    private static readonly string[] SingleHeaders = ["From", "To", "Call-ID", "CSeq", "Content-Length"];
-
-    private static ReadOnlySpan<byte> HeaderEnd => "\r\n\r\n"u8;
-
     private static ReadOnlySpan<byte> Version => "SIP/2.0 "u8;
 
     /// <summary>Parses one UDP datagram, which holds exactly one message (RFC 3261 18.3).</summary>
-    public static SipParseResult ParseDatagram(ReadOnlySpan<byte> datagram)
-    {
-        if (datagram.Length > 0 && datagram.IndexOfAnyExcept("\r\n \t"u8) < 0)
-            return new SipParseResult(SipParseStatus.KeepAlive, null, datagram.Length, null);
-        return Parse(datagram, stream: false);
-    }
+    public static SipParseResult ParseDatagram(ReadOnlySpan<byte> datagram) => Parse(datagram, stream: false);
 
     /// <summary>
     /// Parses the first message in the bytes read so far from a TCP or TLS stream. <see cref="SipParseResult.Consumed"/>
     /// says how many bytes it (or the keep-alive blank lines before it) took; the next message starts there.
     /// </summary>
-    public static SipParseResult ParseStream(ReadOnlySpan<byte> buffer)
-    {
-        // RFC 3261 7.5: CRLFs before a start line on a stream are ignored (they are keep-alives).
-        var skip = 0;
-        while (skip + 1 < buffer.Length && buffer[skip] == '\r' && buffer[skip + 1] == '\n')
-            skip += 2;
-        if (skip > 0)
-            return new SipParseResult(SipParseStatus.KeepAlive, null, skip, null);
-        if (buffer.Length == 0 || buffer is [(byte)'\r'])
-            return SipParseResult.Incomplete;
-        return Parse(buffer, stream: true);
-    }
+    public static SipParseResult ParseStream(ReadOnlySpan<byte> buffer) => Parse(buffer, stream: true);
 
     private static SipParseResult Parse(ReadOnlySpan<byte> data, bool stream)
     {
+        switch (SipMessageReader.Preamble(data, stream, out var keepAlive))
+        {
+            case SipParseStatus.KeepAlive:
+                return new SipParseResult(SipParseStatus.KeepAlive, null, keepAlive, null);
+            case SipParseStatus.Incomplete:
+                return SipParseResult.Incomplete;
+        }
+
         if (data.Length == 0)
             return SipParseResult.Malformed("the reply is empty");
 
@@ -86,35 +72,9 @@ internal static class SipResponseParser
         if (!Ascii.EqualsIgnoreCase(prefix, Version[..prefix.Length]))
             return SipParseResult.Malformed($"the reply does not start with a SIP/2.0 status line: '{Printable(data)}'");
 
-        var end = data.IndexOf(HeaderEnd);
-        if (end < 0)
-        {
-            if (data.Length > MaxHeaderBytes)
-                return SipParseResult.Malformed($"no end of the header section within {MaxHeaderBytes} bytes");
-            return stream ? SipParseResult.Incomplete : SipParseResult.Malformed("the header section does not end with an empty line (CRLF CRLF)");
-        }
-
-        if (end > MaxHeaderBytes)
-            return SipParseResult.Malformed($"the header section is longer than {MaxHeaderBytes} bytes");
-
-        string head;
-        try
-        {
-            head = StrictUtf8.GetString(data[..end]);
-        }
-        catch (DecoderFallbackException)
-        {
-            return SipParseResult.Malformed("the header section is not UTF-8");
-        }
-
-        var lines = head.Split("\r\n");
-        foreach (var line in lines)
-        {
-            if (line.AsSpan().IndexOfAny('\r', '\n') >= 0)
-                return SipParseResult.Malformed("a line ends with a bare CR or LF instead of CRLF");
-            if (line.Any(c => char.IsControl(c) && c != '\t'))
-                return SipParseResult.Malformed("a control character in the header section");
-        }
+        var head = SipMessageReader.ReadHead(data, stream, out var end, out var lines, out var error);
+        if (head != SipParseStatus.Complete)
+            return head == SipParseStatus.Incomplete ? SipParseResult.Incomplete : SipParseResult.Malformed(error!);
 
         if (ParseStatusLine(lines[0], out var code, out var reason) is { } statusError)
             return SipParseResult.Malformed(statusError);
@@ -123,14 +83,8 @@ internal static class SipResponseParser
         if (headerError is not null)
             return SipParseResult.Malformed(headerError);
 
-        foreach (var name in SingleHeaders)
-        {
-            var count = headers.Count(h => string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase));
-            if (count > 1)
-                return SipParseResult.Malformed($"{count} {name} headers, where one is allowed");
-            if (count == 0 && name != "Content-Length")
-                return SipParseResult.Malformed($"the mandatory {name} header is missing");
-        }
+        if (SipMessageReader.CheckSingleHeaders(headers) is { } singleError)
+            return SipParseResult.Malformed(singleError);
 
         var via = headers.FirstOrDefault(h => h.Key == "Via").Value;
         if (via is null)
@@ -138,37 +92,18 @@ internal static class SipResponseParser
         if (!TryParseVia(FirstElement(via), out var topVia, out var viaError))
             return SipParseResult.Malformed($"the top Via is malformed: {viaError}");
 
-        var callId = Value(headers, "Call-ID");
+        var callId = SipMessageReader.Value(headers, "Call-ID");
         if (callId.Length == 0 || callId.Any(char.IsWhiteSpace))
             return SipParseResult.Malformed($"the Call-ID '{callId}' is malformed");
-        if (Value(headers, "From").Length == 0 || Value(headers, "To").Length == 0)
+        if (SipMessageReader.Value(headers, "From").Length == 0 || SipMessageReader.Value(headers, "To").Length == 0)
             return SipParseResult.Malformed("an empty From or To header");
-        if (!TryParseCSeq(Value(headers, "CSeq"), out var cseq, out var method))
-            return SipParseResult.Malformed($"the CSeq '{Value(headers, "CSeq")}' is not a number below 2^31 and a method");
+        if (!TryParseCSeq(SipMessageReader.Value(headers, "CSeq"), out var cseq, out var method))
+            return SipParseResult.Malformed($"the CSeq '{SipMessageReader.Value(headers, "CSeq")}' is not a number below 2^31 and a method");
 
-        var bodyStart = end + HeaderEnd.Length;
-        var available = data.Length - bodyStart;
-        int bodyLength;
-        var contentLength = headers.FirstOrDefault(h => h.Key == "Content-Length").Value;
-        if (contentLength is null)
-        {
-            if (stream)
-                return SipParseResult.Malformed("no Content-Length, which a message on TCP or TLS must have (RFC 3261 18.3)");
-            bodyLength = available;
-        }
-        else if (!int.TryParse(contentLength, NumberStyles.None, CultureInfo.InvariantCulture, out bodyLength))
-        {
-            return SipParseResult.Malformed($"the Content-Length '{contentLength}' is not a number");
-        }
-
-        if (bodyLength > MaxBodyBytes)
-            return SipParseResult.Malformed($"a body of {bodyLength} bytes, more than {MaxBodyBytes}");
-        if (available < bodyLength)
-        {
-            return stream
-                ? SipParseResult.Incomplete
-                : SipParseResult.Malformed($"the datagram holds {available} body bytes, less than its Content-Length {bodyLength}");
-        }
+        var body = SipMessageReader.FrameBody(
+            headers, data.Length, end, stream, static text => text, out var bodyStart, out var bodyLength, out error);
+        if (body != SipParseStatus.Complete)
+            return body == SipParseStatus.Incomplete ? SipParseResult.Incomplete : SipParseResult.Malformed(error!);
 
         var response = new SipResponse(code, reason, headers, topVia, cseq, method, bodyLength);
         return new SipParseResult(SipParseStatus.Complete, response, bodyStart + bodyLength, null);
@@ -233,9 +168,6 @@ internal static class SipResponseParser
 
         return name;
     }
-
-    private static string Value(List<KeyValuePair<string, string>> headers, string name) =>
-        headers.First(h => h.Key == name).Value;
 
     internal static bool TryParseCSeq(string value, out long number, out string method)
     {

@@ -57,36 +57,15 @@ internal sealed partial class UdpEchoService(
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(_sockets.Select(socket => ServeAsync(socket, stoppingToken)));
 
-    private async Task ServeAsync(Socket socket, CancellationToken cancellationToken)
+    private Task ServeAsync(Socket socket, CancellationToken cancellationToken)
     {
         var buffer = new byte[ReceiveBufferBytes];
-        EndPoint any = socket.AddressFamily == AddressFamily.InterNetworkV6
-            ? new IPEndPoint(IPAddress.IPv6Any, 0)
-            : new IPEndPoint(IPAddress.Any, 0);
         var minSourcePort = options.Value.MinSourcePort;
+        return UdpReceiveLoop.RunAsync(socket, buffer, HandleAsync, LogReceiveFailed, cancellationToken);
 
-        while (!cancellationToken.IsCancellationRequested)
+        // True to go on receiving, false when the host is stopping.
+        async ValueTask<bool> HandleAsync(int length, IPEndPoint source)
         {
-            SocketReceiveFromResult received;
-            try
-            {
-                received = await socket.ReceiveFromAsync(buffer, SocketFlags.None, any, cancellationToken);
-            }
-            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException
-                || e is SocketException { SocketErrorCode: SocketError.OperationAborted or SocketError.Shutdown })
-            {
-                // Stopping: the token fired or the socket was closed under the receive.
-                return;
-            }
-            catch (SocketException e)
-            {
-                // An ICMP error for an earlier reply (Windows reports them on receive): one event, nothing to answer.
-                LogReceiveFailed(e.SocketErrorCode);
-                continue;
-            }
-
-            var length = received.ReceivedBytes;
-            var source = (IPEndPoint)received.RemoteEndPoint;
             var reason = EchoFilter.Check(buffer.AsSpan(0, length), source, minSourcePort)
                 ?? _limiter.TryAcquire(source.Address) switch
                 {
@@ -97,7 +76,7 @@ internal sealed partial class UdpEchoService(
             if (reason is not null)
             {
                 metrics.Dropped(reason, length);
-                continue;
+                return true;
             }
 
             // The reply is the request's own bytes, so it can never be larger than what arrived.
@@ -110,7 +89,7 @@ internal sealed partial class UdpEchoService(
             }
             catch (OperationCanceledException)
             {
-                return;
+                return false;
             }
             catch (SocketException e)
             {
@@ -119,6 +98,7 @@ internal sealed partial class UdpEchoService(
             }
 
             metrics.SourcesTracked(_limiter.Count);
+            return true;
         }
     }
 

@@ -88,58 +88,39 @@ internal sealed partial class SipMirrorService(
         }
     }
 
-    private async Task ServeUdpAsync(Socket socket, CancellationToken cancellationToken)
+    private Task ServeUdpAsync(Socket socket, CancellationToken cancellationToken)
     {
         // Large enough for any datagram, so that an oversized one is seen whole and refused by its length.
         var buffer = new byte[65536];
-        EndPoint any = socket.AddressFamily == AddressFamily.InterNetworkV6
-            ? new IPEndPoint(IPAddress.IPv6Any, 0)
-            : new IPEndPoint(IPAddress.Any, 0);
         var minSourcePort = options.Value.MinSourcePort;
+        return UdpReceiveLoop.RunAsync(socket, buffer, HandleAsync, LogReceiveFailed, cancellationToken);
 
-        while (!cancellationToken.IsCancellationRequested)
+        // True to go on receiving, false when the host is stopping.
+        async ValueTask<bool> HandleAsync(int length, IPEndPoint source)
         {
-            SocketReceiveFromResult received;
-            try
-            {
-                received = await socket.ReceiveFromAsync(buffer, SocketFlags.None, any, cancellationToken);
-            }
-            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException
-                || e is SocketException { SocketErrorCode: SocketError.OperationAborted or SocketError.Shutdown })
-            {
-                return;
-            }
-            catch (SocketException e)
-            {
-                LogReceiveFailed(e.SocketErrorCode);
-                continue;
-            }
-
-            var length = received.ReceivedBytes;
-            var source = (IPEndPoint)received.RemoteEndPoint;
             if (source.Port < minSourcePort)
             {
                 metrics.SipMirrorDropped(Udp, ReflectorMetrics.SipMirrorDropReason.SourcePort, length);
-                continue;
+                return true;
             }
 
             if (length > SipMirrorResponder.MaxRequestBytes)
             {
                 metrics.SipMirrorDropped(Udp, ReflectorMetrics.SipMirrorDropReason.TooLarge, length);
-                continue;
+                return true;
             }
 
             var parsed = SipRequestParser.ParseDatagram(buffer.AsSpan(0, length));
             if (parsed.Status == SipParseStatus.KeepAlive)
-                continue;
+                return true;
             if (parsed.Request is not { } request)
             {
                 metrics.SipMirrorDropped(Udp, ReflectorMetrics.SipMirrorDropReason.Malformed, length);
-                continue;
+                return true;
             }
 
             if (Decide(request, length, source, SipTransport.Udp) is not { } reply)
-                continue;
+                return true;
             try
             {
                 await socket.SendToAsync(reply.Bytes, SocketFlags.None, source, cancellationToken);
@@ -147,13 +128,15 @@ internal sealed partial class SipMirrorService(
             }
             catch (OperationCanceledException)
             {
-                return;
+                return false;
             }
             catch (SocketException e)
             {
                 LogSendFailed(e.SocketErrorCode);
                 metrics.SipMirrorDropped(Udp, ReflectorMetrics.SipMirrorDropReason.SendFailed, length);
             }
+
+            return true;
         }
     }
 

@@ -74,35 +74,15 @@ internal sealed partial class StunServer(
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(_sockets.Select(pair => ServeAsync(pair.Key, pair.Value, stoppingToken)));
 
-    private async Task ServeAsync(IPEndPoint local, Socket socket, CancellationToken cancellationToken)
+    private Task ServeAsync(IPEndPoint local, Socket socket, CancellationToken cancellationToken)
     {
         var handler = _handler!;
         var buffer = new byte[ReceiveBufferBytes];
-        EndPoint any = socket.AddressFamily == AddressFamily.InterNetworkV6
-            ? new IPEndPoint(IPAddress.IPv6Any, 0)
-            : new IPEndPoint(IPAddress.Any, 0);
+        return UdpReceiveLoop.RunAsync(socket, buffer, HandleAsync, LogReceiveFailed, cancellationToken);
 
-        while (!cancellationToken.IsCancellationRequested)
+        // True to go on receiving, false when the host is stopping.
+        async ValueTask<bool> HandleAsync(int length, IPEndPoint source)
         {
-            SocketReceiveFromResult received;
-            try
-            {
-                received = await socket.ReceiveFromAsync(buffer, SocketFlags.None, any, cancellationToken);
-            }
-            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException
-                || e is SocketException { SocketErrorCode: SocketError.OperationAborted or SocketError.Shutdown })
-            {
-                return;
-            }
-            catch (SocketException e)
-            {
-                // An ICMP error for an earlier response (Windows reports them on receive): nothing to answer.
-                LogReceiveFailed(e.SocketErrorCode);
-                continue;
-            }
-
-            var length = received.ReceivedBytes;
-            var source = (IPEndPoint)received.RemoteEndPoint;
             var datagram = buffer.AsSpan(0, length);
             StunHandling handling;
             if (!StunRequestHandler.LooksLikeBindingRequest(datagram))
@@ -122,7 +102,7 @@ internal sealed partial class StunServer(
             if (handling.Reply is not { } reply)
             {
                 metrics.StunDropped(handling.DropReason ?? ReflectorMetrics.StunDropReason.Malformed, length);
-                continue;
+                return true;
             }
 
             try
@@ -132,7 +112,7 @@ internal sealed partial class StunServer(
             }
             catch (OperationCanceledException)
             {
-                return;
+                return false;
             }
             catch (SocketException e)
             {
@@ -141,6 +121,7 @@ internal sealed partial class StunServer(
             }
 
             metrics.StunSourcesTracked(_limiter.Count);
+            return true;
         }
     }
 
