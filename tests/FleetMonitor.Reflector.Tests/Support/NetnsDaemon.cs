@@ -14,6 +14,7 @@ internal sealed class NetnsDaemon : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _output = new();
+    private string? _ownedDirectory;
 
     private NetnsDaemon(Process process)
     {
@@ -47,6 +48,13 @@ internal sealed class NetnsDaemon : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return daemon;
+    }
+
+    /// <summary>A directory of the program's own (configuration, pid file), deleted once the program is gone.</summary>
+    public NetnsDaemon Owning(string directory)
+    {
+        _ownedDirectory = directory;
+        return this;
     }
 
     /// <summary>Waits until <paramref name="ready"/> holds (polled every 50 ms, at most <paramref name="limit"/>); fails with the output when the program exits or time runs out.</summary>
@@ -87,6 +95,8 @@ internal sealed class NetnsDaemon : IAsyncDisposable
         }
 
         _process.Dispose();
+        if (_ownedDirectory is not null && Directory.Exists(_ownedDirectory))
+            Directory.Delete(_ownedDirectory, recursive: true);
     }
 
     private void Line(string? line)

@@ -67,7 +67,7 @@ internal static class MiniupnpdRouter
             "allow 1-65535 10.77.0.0/24 1-65535",
             "deny 0-65535 0.0.0.0/0 0-65535",
             ""));
-        var daemon = NetnsDaemon.Start(net.Router, "miniupnpd", "miniupnpd", "-f", config, "-d", "-P", Path.Combine(directory, "miniupnpd.pid"));
+        var daemon = NetnsDaemon.Start(net.Router, "miniupnpd", "miniupnpd", "-f", config, "-d", "-P", Path.Combine(directory, "miniupnpd.pid")).Owning(directory);
         await daemon.WaitUntilAsync("miniupnpd", () => daemon.Output.Contains("HTTP listening on port", StringComparison.Ordinal), TimeSpan.FromSeconds(15));
         Assert.True(daemon.Output.Contains("Port forwarding is now enabled", StringComparison.Ordinal),
             $"miniupnpd did not enable port forwarding after STUN:\n{daemon.Output}");
