@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using FleetMonitor.Probes.Media;
@@ -10,6 +9,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using FleetMonitor.Reflector.Tests.Support;
 
 namespace FleetMonitor.Reflector.Tests;
 
@@ -22,7 +22,7 @@ public sealed class ReflectorHostTests
         await using var factory = Reflector();
         using var client = factory.CreateClient();
         var echo = EchoEndpoint(factory);
-        var before = await MetricsAsync(client);
+        var before = await MetricsPage.ReadAsync(client, "fleetmonitor_reflector_");
 
         using var socket = Socket();
         var reply = await ExchangeAsync(socket, echo, Packet(172, 1), TimeSpan.FromSeconds(5));
@@ -33,11 +33,11 @@ public sealed class ReflectorHostTests
         Assert.True(MediaPacket.TryRead(reply, out var header) && header.Echoed && header.Sequence == 1);
         Assert.Null(noReply);
 
-        var after = await MetricsAsync(client);
-        Assert.Equal(1, Delta(before, after, "fleetmonitor_reflector_echo_packets_total{result=\"echoed\"}"));
-        Assert.Equal(1, Delta(before, after, "fleetmonitor_reflector_echo_packets_total{result=\"dropped\"}"));
-        Assert.Equal(1, Delta(before, after, "fleetmonitor_reflector_echo_dropped_total{reason=\"malformed\"}"));
-        Assert.Equal(172, Delta(before, after, "fleetmonitor_reflector_echo_bytes_total{direction=\"sent\"}"));
+        var after = await MetricsPage.ReadAsync(client, "fleetmonitor_reflector_");
+        Assert.Equal(1, MetricsPage.Delta(before, after, "fleetmonitor_reflector_echo_packets_total{result=\"echoed\"}"));
+        Assert.Equal(1, MetricsPage.Delta(before, after, "fleetmonitor_reflector_echo_packets_total{result=\"dropped\"}"));
+        Assert.Equal(1, MetricsPage.Delta(before, after, "fleetmonitor_reflector_echo_dropped_total{reason=\"malformed\"}"));
+        Assert.Equal(172, MetricsPage.Delta(before, after, "fleetmonitor_reflector_echo_bytes_total{direction=\"sent\"}"));
     }
 
     [Fact]
@@ -47,17 +47,17 @@ public sealed class ReflectorHostTests
             ("Reflector:Echo:PacketsPerSecondPerSource", "0.1"), ("Reflector:Echo:BurstPerSource", "5"));
         using var client = factory.CreateClient();
         var echo = EchoEndpoint(factory);
-        var before = await MetricsAsync(client);
+        var before = await MetricsPage.ReadAsync(client, "fleetmonitor_reflector_");
 
         using var socket = Socket();
         for (var i = 0u; i < 20; i++)
             await socket.SendToAsync(Packet(172, i), SocketFlags.None, echo);
-        var replies = await DrainAsync(socket);
+        var replies = await UdpReplies.CountAsync(socket);
 
         // A burst of 5; at 0.1 packet/s nothing refills during the test.
         Assert.Equal(5, replies);
-        var after = await MetricsAsync(client);
-        Assert.Equal(15, Delta(before, after, "fleetmonitor_reflector_echo_dropped_total{reason=\"rate_limited\"}"));
+        var after = await MetricsPage.ReadAsync(client, "fleetmonitor_reflector_");
+        Assert.Equal(15, MetricsPage.Delta(before, after, "fleetmonitor_reflector_echo_dropped_total{reason=\"rate_limited\"}"));
     }
 
     [Fact]
@@ -152,41 +152,4 @@ public sealed class ReflectorHostTests
             return null;
         }
     }
-
-    /// <summary>
-    /// Replies that arrive until none has for half a second (bounded: the echo sends at most what it got). The first
-    /// may take longer on a busy machine, where the echo's receive loop can start late.
-    /// </summary>
-    private static async Task<int> DrainAsync(Socket socket)
-    {
-        var buffer = new byte[2048];
-        var count = 0;
-        while (count < 1000)
-        {
-            using var wait = new CancellationTokenSource(count == 0 ? TimeSpan.FromSeconds(5) : TimeSpan.FromMilliseconds(500));
-            try
-            {
-                await socket.ReceiveFromAsync(buffer, SocketFlags.None, new IPEndPoint(IPAddress.Any, 0), wait.Token);
-                count++;
-            }
-            catch (OperationCanceledException)
-            {
-                return count;
-            }
-        }
-
-        return count;
-    }
-
-    private static async Task<Dictionary<string, double>> MetricsAsync(HttpClient client)
-    {
-        var text = await client.GetStringAsync(new Uri("/metrics", UriKind.Relative));
-        return text.Split('\n')
-            .Where(line => line.StartsWith("fleetmonitor_reflector_", StringComparison.Ordinal))
-            .Select(line => line.Split(' '))
-            .ToDictionary(parts => parts[0], parts => double.Parse(parts[1], CultureInfo.InvariantCulture));
-    }
-
-    private static double Delta(Dictionary<string, double> before, Dictionary<string, double> after, string series) =>
-        after.GetValueOrDefault(series) - before.GetValueOrDefault(series);
 }

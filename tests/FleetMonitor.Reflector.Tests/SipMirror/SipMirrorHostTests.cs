@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -12,6 +11,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using FleetMonitor.Reflector.Tests.Support;
 
 namespace FleetMonitor.Reflector.Tests.SipMirror;
 
@@ -24,7 +24,7 @@ public sealed class SipMirrorHostTests
         await using var factory = Reflector();
         using var client = factory.CreateClient();
         var mirror = MirrorEndpoint(factory);
-        var before = await MetricsAsync(client);
+        var before = await MetricsPage.ReadAsync(client, "fleetmonitor_reflector_sip_mirror_");
 
         var observation = await new SipAlgProbe().RunAsync(new ProbeRequest { Target = mirror.ToString() }, CancellationToken.None);
 
@@ -38,13 +38,13 @@ public sealed class SipMirrorHostTests
         }
 
         // The ACK over TCP may still be on its way when the probe returns.
-        var after = await WaitForAsync(client, m => Delta(before, m, "fleetmonitor_reflector_sip_mirror_messages_total{transport=\"tcp\",result=\"ack\"}") >= 1);
+        var after = await WaitForAsync(client, m => MetricsPage.Delta(before, m, "fleetmonitor_reflector_sip_mirror_messages_total{transport=\"tcp\",result=\"ack\"}") >= 1);
         foreach (var transport in new[] { "udp", "tcp" })
         {
-            Assert.Equal(1, Delta(before, after, $"fleetmonitor_reflector_sip_mirror_messages_total{{transport=\"{transport}\",result=\"answered\"}}"));
-            Assert.Equal(1, Delta(before, after, $"fleetmonitor_reflector_sip_mirror_verdicts_total{{transport=\"{transport}\",verdict=\"none\"}}"));
-            var received = Delta(before, after, $"fleetmonitor_reflector_sip_mirror_bytes_total{{transport=\"{transport}\",direction=\"received\"}}");
-            var sent = Delta(before, after, $"fleetmonitor_reflector_sip_mirror_bytes_total{{transport=\"{transport}\",direction=\"sent\"}}");
+            Assert.Equal(1, MetricsPage.Delta(before, after, $"fleetmonitor_reflector_sip_mirror_messages_total{{transport=\"{transport}\",result=\"answered\"}}"));
+            Assert.Equal(1, MetricsPage.Delta(before, after, $"fleetmonitor_reflector_sip_mirror_verdicts_total{{transport=\"{transport}\",verdict=\"none\"}}"));
+            var received = MetricsPage.Delta(before, after, $"fleetmonitor_reflector_sip_mirror_bytes_total{{transport=\"{transport}\",direction=\"received\"}}");
+            var sent = MetricsPage.Delta(before, after, $"fleetmonitor_reflector_sip_mirror_bytes_total{{transport=\"{transport}\",direction=\"sent\"}}");
             Assert.InRange(sent, 1, received / 2);
         }
     }
@@ -55,7 +55,7 @@ public sealed class SipMirrorHostTests
         await using var factory = Reflector();
         using var client = factory.CreateClient();
         var mirror = MirrorEndpoint(factory);
-        var before = await MetricsAsync(client);
+        var before = await MetricsPage.ReadAsync(client, "fleetmonitor_reflector_sip_mirror_");
 
         // sipsak 0.9.8.1's OPTIONS, as captured: well-formed SIP, but no original copy, so not the probe's.
         var sipsak = Encoding.UTF8.GetBytes(
@@ -77,11 +77,11 @@ public sealed class SipMirrorHostTests
         }
 
         Assert.Null(await ReceiveAsync(socket, TimeSpan.FromMilliseconds(500)));
-        var after = await WaitForAsync(client, m => Delta(before, m, "fleetmonitor_reflector_sip_mirror_dropped_total{transport=\"udp\",reason=\"too_large\"}") >= 1);
-        Assert.Equal(1, Delta(before, after, "fleetmonitor_reflector_sip_mirror_dropped_total{transport=\"udp\",reason=\"not_probe\"}"));
-        Assert.Equal(1, Delta(before, after, "fleetmonitor_reflector_sip_mirror_dropped_total{transport=\"udp\",reason=\"malformed\"}"));
-        Assert.Equal(1, Delta(before, after, "fleetmonitor_reflector_sip_mirror_dropped_total{transport=\"tcp\",reason=\"not_probe\"}"));
-        Assert.Equal(0, Delta(before, after, "fleetmonitor_reflector_sip_mirror_messages_total{transport=\"udp\",result=\"answered\"}"));
+        var after = await WaitForAsync(client, m => MetricsPage.Delta(before, m, "fleetmonitor_reflector_sip_mirror_dropped_total{transport=\"udp\",reason=\"too_large\"}") >= 1);
+        Assert.Equal(1, MetricsPage.Delta(before, after, "fleetmonitor_reflector_sip_mirror_dropped_total{transport=\"udp\",reason=\"not_probe\"}"));
+        Assert.Equal(1, MetricsPage.Delta(before, after, "fleetmonitor_reflector_sip_mirror_dropped_total{transport=\"udp\",reason=\"malformed\"}"));
+        Assert.Equal(1, MetricsPage.Delta(before, after, "fleetmonitor_reflector_sip_mirror_dropped_total{transport=\"tcp\",reason=\"not_probe\"}"));
+        Assert.Equal(0, MetricsPage.Delta(before, after, "fleetmonitor_reflector_sip_mirror_messages_total{transport=\"udp\",result=\"answered\"}"));
     }
 
     [Fact]
@@ -176,25 +176,13 @@ public sealed class SipMirrorHostTests
     /// <summary>The metrics once <paramref name="done"/> holds of them, or after five seconds (bounded: 50 polls).</summary>
     private static async Task<Dictionary<string, double>> WaitForAsync(HttpClient client, Func<Dictionary<string, double>, bool> done)
     {
-        var metrics = await MetricsAsync(client);
+        var metrics = await MetricsPage.ReadAsync(client, "fleetmonitor_reflector_sip_mirror_");
         for (var i = 0; i < 50 && !done(metrics); i++)
         {
             await Task.Delay(100);
-            metrics = await MetricsAsync(client);
+            metrics = await MetricsPage.ReadAsync(client, "fleetmonitor_reflector_sip_mirror_");
         }
 
         return metrics;
     }
-
-    private static async Task<Dictionary<string, double>> MetricsAsync(HttpClient client)
-    {
-        var text = await client.GetStringAsync(new Uri("/metrics", UriKind.Relative));
-        return text.Split('\n')
-            .Where(line => line.StartsWith("fleetmonitor_reflector_sip_mirror_", StringComparison.Ordinal))
-            .Select(line => line.Split(' '))
-            .ToDictionary(parts => parts[0], parts => double.Parse(parts[1], CultureInfo.InvariantCulture));
-    }
-
-    private static double Delta(Dictionary<string, double> before, Dictionary<string, double> after, string series) =>
-        after.GetValueOrDefault(series) - before.GetValueOrDefault(series);
 }

@@ -12,6 +12,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using FleetMonitor.Reflector.Tests.Support;
 
 namespace FleetMonitor.Reflector.Tests.Stun;
 
@@ -62,7 +63,7 @@ public sealed class StunServerHostTests
         var ports = FreePorts();
         await using var factory = Reflector(ports);
         using var client = factory.CreateClient();
-        var before = await MetricsAsync(client);
+        var before = await MetricsPage.ReadAsync(client, "fleetmonitor_reflector_stun_");
 
         var observation = await new NatProbe().RunAsync(
             new ProbeRequest
@@ -78,8 +79,8 @@ public sealed class StunServerHostTests
         Assert.Equal("endpoint_independent", observation.Facts["nat_mapping"]);
         Assert.Equal("unknown", observation.Facts["nat_filtering"]);
         Assert.Equal("not_measured", observation.Facts["binding_lifetime"]);
-        var after = await MetricsAsync(client);
-        Assert.True(Delta(before, after, "fleetmonitor_reflector_stun_errors_total{code=\"401\"}") >= 3);
+        var after = await MetricsPage.ReadAsync(client, "fleetmonitor_reflector_stun_");
+        Assert.True(MetricsPage.Delta(before, after, "fleetmonitor_reflector_stun_errors_total{code=\"401\"}") >= 3);
     }
 
     [Fact]
@@ -88,7 +89,7 @@ public sealed class StunServerHostTests
         var ports = FreePorts();
         await using var factory = Reflector(ports);
         using var client = factory.CreateClient();
-        var before = await MetricsAsync(client);
+        var before = await MetricsPage.ReadAsync(client, "fleetmonitor_reflector_stun_");
         using var socket = Socket();
 
         var request = StunRequestHandlerTests.Request(change: StunChangeRequest.ChangeIp | StunChangeRequest.ChangePort, authenticate: true).ToArray();
@@ -96,11 +97,11 @@ public sealed class StunServerHostTests
 
         Assert.Equal(new IPEndPoint(IPAddress.Parse("127.0.0.2"), ports.Alternate), from);
         Assert.True(StunMessageParser.ParseAuthenticated(reply, StunShortTermKey.FromPassword(StunRequestHandlerTests.Password)).IsSuccess);
-        var after = await MetricsAsync(client);
-        Assert.Equal(1, Delta(before, after, "fleetmonitor_reflector_stun_requests_total{result=\"success\"}"));
-        Assert.Equal(1, Delta(before, after, "fleetmonitor_reflector_stun_behaviour_requests_total{behaviour=\"change_ip\"}"));
-        Assert.Equal(1, Delta(before, after, "fleetmonitor_reflector_stun_behaviour_requests_total{behaviour=\"authenticated\"}"));
-        Assert.Equal(reply.Length, Delta(before, after, "fleetmonitor_reflector_stun_bytes_total{direction=\"sent\"}"));
+        var after = await MetricsPage.ReadAsync(client, "fleetmonitor_reflector_stun_");
+        Assert.Equal(1, MetricsPage.Delta(before, after, "fleetmonitor_reflector_stun_requests_total{result=\"success\"}"));
+        Assert.Equal(1, MetricsPage.Delta(before, after, "fleetmonitor_reflector_stun_behaviour_requests_total{behaviour=\"change_ip\"}"));
+        Assert.Equal(1, MetricsPage.Delta(before, after, "fleetmonitor_reflector_stun_behaviour_requests_total{behaviour=\"authenticated\"}"));
+        Assert.Equal(reply.Length, MetricsPage.Delta(before, after, "fleetmonitor_reflector_stun_bytes_total{direction=\"sent\"}"));
     }
 
     [Fact]
@@ -109,16 +110,16 @@ public sealed class StunServerHostTests
         var ports = FreePorts();
         await using var factory = Reflector(ports, ("Reflector:Stun:PacketsPerSecondPerSource", "0.1"), ("Reflector:Stun:BurstPerSource", "5"));
         using var client = factory.CreateClient();
-        var before = await MetricsAsync(client);
+        var before = await MetricsPage.ReadAsync(client, "fleetmonitor_reflector_stun_");
         using var socket = Socket();
 
         for (var i = 0; i < 20; i++)
             await socket.SendToAsync(StunRequestHandlerTests.Request().ToArray(), SocketFlags.None, new IPEndPoint(IPAddress.Loopback, ports.Primary));
-        var replies = await DrainAsync(socket);
+        var replies = await UdpReplies.CountAsync(socket);
 
         Assert.Equal(5, replies);
-        var after = await MetricsAsync(client);
-        Assert.Equal(15, Delta(before, after, "fleetmonitor_reflector_stun_dropped_total{reason=\"rate_limited\"}"));
+        var after = await MetricsPage.ReadAsync(client, "fleetmonitor_reflector_stun_");
+        Assert.Equal(15, MetricsPage.Delta(before, after, "fleetmonitor_reflector_stun_dropped_total{reason=\"rate_limited\"}"));
     }
 
     [Fact]
@@ -218,38 +219,4 @@ public sealed class StunServerHostTests
         var received = await socket.ReceiveFromAsync(buffer, SocketFlags.None, new IPEndPoint(IPAddress.Any, 0), wait.Token);
         return (buffer[..received.ReceivedBytes], (IPEndPoint)received.RemoteEndPoint);
     }
-
-    /// <summary>Replies that arrive until none has for half a second (five seconds for the first, which may wait for the receive loop).</summary>
-    private static async Task<int> DrainAsync(Socket socket)
-    {
-        var buffer = new byte[2048];
-        var count = 0;
-        while (count < 1000)
-        {
-            using var wait = new CancellationTokenSource(count == 0 ? TimeSpan.FromSeconds(5) : TimeSpan.FromMilliseconds(500));
-            try
-            {
-                await socket.ReceiveFromAsync(buffer, SocketFlags.None, new IPEndPoint(IPAddress.Any, 0), wait.Token);
-                count++;
-            }
-            catch (OperationCanceledException)
-            {
-                return count;
-            }
-        }
-
-        return count;
-    }
-
-    private static async Task<Dictionary<string, double>> MetricsAsync(HttpClient client)
-    {
-        var text = await client.GetStringAsync(new Uri("/metrics", UriKind.Relative));
-        return text.Split('\n')
-            .Where(line => line.StartsWith("fleetmonitor_reflector_stun_", StringComparison.Ordinal))
-            .Select(line => line.Split(' '))
-            .ToDictionary(parts => parts[0], parts => double.Parse(parts[1], CultureInfo.InvariantCulture));
-    }
-
-    private static double Delta(Dictionary<string, double> before, Dictionary<string, double> after, string series) =>
-        after.GetValueOrDefault(series) - before.GetValueOrDefault(series);
 }
