@@ -9,65 +9,30 @@ namespace FleetMonitor.Probes.Tests.Support;
 /// <summary>A raw TLS server on loopback presenting one certificate, then waiting for the client to leave.</summary>
 internal sealed class TlsTestServer : IAsyncDisposable
 {
-    private readonly TcpListener _listener;
     private readonly SslStreamCertificateContext _certificate;
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Task _loop;
+    private readonly LoopbackTcpServer _server;
 
     public TlsTestServer(X509Certificate2 certificate, IPAddress? address = null)
     {
         _certificate = SslStreamCertificateContext.Create(certificate, additionalCertificates: null, offline: true);
-        _listener = new TcpListener(address ?? IPAddress.Loopback, 0);
-        _listener.Start();
-        Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
-        _loop = AcceptAsync();
+        _server = new LoopbackTcpServer(ServeAsync, address);
     }
 
-    public int Port { get; }
+    public int Port => _server.Port;
 
-    public async ValueTask DisposeAsync()
-    {
-        await _stop.CancelAsync();
-        _listener.Stop();
-        await _loop;
-        _stop.Dispose();
-    }
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 
-    private async Task AcceptAsync()
+    private async Task ServeAsync(TcpClient client, CancellationToken stop)
     {
-        var clients = new List<Task>();
         try
         {
-            while (true)
-            {
-                var client = await _listener.AcceptTcpClientAsync(_stop.Token);
-                clients.Add(ServeAsync(client));
-            }
+            await using var tls = new SslStream(client.GetStream());
+            await tls.AuthenticateAsServerAsync(new SslServerAuthenticationOptions { ServerCertificateContext = _certificate }, stop);
+            await LoopbackTcpServer.ReadToEndAsync(tls, stop);
         }
-        catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
+        catch (AuthenticationException)
         {
-        }
-
-        await Task.WhenAll(clients);
-    }
-
-    private async Task ServeAsync(TcpClient client)
-    {
-        using (client)
-        {
-            try
-            {
-                await using var tls = new SslStream(client.GetStream());
-                await tls.AuthenticateAsServerAsync(new SslServerAuthenticationOptions { ServerCertificateContext = _certificate }, _stop.Token);
-                var buffer = new byte[4096];
-                while (await tls.ReadAsync(buffer, _stop.Token) > 0)
-                {
-                }
-            }
-            catch (Exception e) when (e is OperationCanceledException or IOException or AuthenticationException or ObjectDisposedException)
-            {
-                // Clients that refuse the certificate end the handshake; that is what some tests are about.
-            }
+            // Clients that refuse the certificate end the handshake; that is what some tests are about.
         }
     }
 }
