@@ -17,6 +17,7 @@ public static class StorageServiceCollectionExtensions
         services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<Database>();
         services.AddSingleton<ResultStore>();
+        services.AddSingleton<StateChangeOutbox>();
         services.AddSingleton<SiteStore>();
         services.AddSingleton<AgentStore>();
         services.AddSingleton<StateStore>();
