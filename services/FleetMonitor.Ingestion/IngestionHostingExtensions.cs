@@ -1,6 +1,5 @@
 using FleetMonitor.Ingestion.Heartbeats;
 using FleetMonitor.Ingestion.Results;
-using FleetMonitor.ServiceDefaults;
 using FleetMonitor.Storage;
 using MassTransit;
 using Microsoft.Extensions.Options;
@@ -19,7 +18,7 @@ public static class IngestionHostingExtensions
         builder.Services.AddSingleton<IngestionMetrics>();
         builder.Services.AddSingleton<ResultBatchWriter>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ResultBatchWriter>());
-        builder.Services.AddSingleton<IRabbitMqTopologyContributor, StateChangeTopology>();
+        builder.Services.AddSingleton<AlertingQueueDeclaration>();
         builder.Services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         var interval = builder.Configuration.GetSection(RetentionOptions.SectionName).Get<RetentionOptions>()?.Interval ?? new RetentionOptions().Interval;
         builder.Services.AddQuartz(q => q

@@ -34,11 +34,6 @@ public static class BusHostingExtensions
                             h.UseSsl(s => s.Protocol = System.Security.Authentication.SslProtocols.Tls12 | System.Security.Authentication.SslProtocols.Tls13);
                         }
                     });
-                    foreach (var contributor in context.GetServices<IRabbitMqTopologyContributor>())
-                    {
-                        contributor.Configure(cfg);
-                    }
-
                     cfg.ConfigureEndpoints(context);
                 });
             }

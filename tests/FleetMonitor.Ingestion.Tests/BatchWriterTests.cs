@@ -1,12 +1,13 @@
 using Dapper;
 using FleetMonitor.Contracts;
 using FleetMonitor.Ingestion.Results;
+using FleetMonitor.ServiceDefaults;
 using FleetMonitor.Storage;
-using FleetMonitor.Storage.Tests;
+using TestResults = FleetMonitor.Storage.Tests.Results;
 using MassTransit;
 using MassTransit.Testing;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
+using FleetMonitor.Storage.Tests;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -25,7 +26,7 @@ public sealed class BatchWriterTests
         var database = new Database(StorageDialect.PostgreSql, $"Host=/nonexistent-{Guid.NewGuid():N};Username=x;Password=x;Database=x;Timeout=2");
         await using var writer = await StartWriterAsync(database);
 
-        var error = await Assert.ThrowsAsync<TransientStorageException>(() => writer.Writer.WriteAsync([Results.Make(Now())], CancellationToken.None));
+        var error = await Assert.ThrowsAsync<TransientStorageException>(() => writer.Writer.WriteAsync([TestResults.Make(Now())], CancellationToken.None));
         Assert.True(TransientFailures.IsTransient(error.InnerException!));
     }
 
@@ -37,7 +38,7 @@ public sealed class BatchWriterTests
         try
         {
             await using var writer = await StartWriterAsync(new Database(StorageDialect.Sqlite, $"Data Source={path}"));
-            var error = await Assert.ThrowsAnyAsync<Exception>(() => writer.Writer.WriteAsync([Results.Make(Now())], CancellationToken.None));
+            var error = await Assert.ThrowsAnyAsync<Exception>(() => writer.Writer.WriteAsync([TestResults.Make(Now())], CancellationToken.None));
             Assert.IsNotType<TransientStorageException>(error);
             Assert.Contains("no such table", error.Message, StringComparison.Ordinal);
         }
@@ -53,7 +54,7 @@ public sealed class BatchWriterTests
     {
         await using var db = await TestDatabase.CreateAsync(StorageDialect.Sqlite);
         var writer = await StartWriterAsync(db.Database, new IngestionOptions { MaxBatchSize = 10_000, MaxBatchDelay = TimeSpan.FromSeconds(10) });
-        var write = writer.Writer.WriteAsync([Results.Make(Now())], CancellationToken.None);
+        var write = writer.Writer.WriteAsync([TestResults.Make(Now())], CancellationToken.None);
         await Task.Delay(200);
         Assert.False(write.IsCompleted, "the write completed before its batch was due");
 
@@ -73,6 +74,8 @@ public sealed class BatchWriterTests
             .AddSingleton<IngestionMetrics>()
             .AddSingleton(Options.Create(new IngestionOptions { RelayPollInterval = TimeSpan.FromMilliseconds(50) }))
             .AddLogging()
+            .AddSingleton(Options.Create(new BusOptions()))
+            .AddSingleton<AlertingQueueDeclaration>()
             .AddSingleton<StateChangeRelay>()
             .AddSingleton<ResultBatchWriter>()
             .AddMassTransitTestHarness()
@@ -87,7 +90,7 @@ public sealed class BatchWriterTests
         // ok → failed → ok → failed for one probe: four changes, each in its own batch.
         var start = Now();
         var outcomes = new[] { ProbeOutcome.Ok, ProbeOutcome.Failed, ProbeOutcome.Ok, ProbeOutcome.Failed };
-        var results = outcomes.Select((o, i) => Results.Make(start.AddSeconds(i), outcome: o)).ToList();
+        var results = outcomes.Select((o, i) => TestResults.Make(start.AddSeconds(i), outcome: o)).ToList();
         foreach (var result in results)
         {
             await writer.WriteAsync([result], CancellationToken.None);
@@ -132,7 +135,7 @@ public sealed class BatchWriterTests
         var time = TimeProvider.System;
         var opts = Options.Create(options ?? new IngestionOptions());
         var outbox = new StateChangeOutbox(database, time);
-        var relay = new StateChangeRelay(outbox, MassTransit.Bus.Factory.CreateUsingInMemory(_ => { }), opts, time, NullLogger<StateChangeRelay>.Instance);
+        var relay = new StateChangeRelay(outbox, MassTransit.Bus.Factory.CreateUsingInMemory(_ => { }), new AlertingQueueDeclaration(Options.Create(new BusOptions())), opts, time, NullLogger<StateChangeRelay>.Instance);
         var writer = new ResultBatchWriter(new ResultStore(database, outbox, time), relay, new IngestionMetrics(), opts, time, NullLogger<ResultBatchWriter>.Instance);
         await writer.StartAsync(CancellationToken.None);
         return new RunningWriter(writer, relay);

@@ -1,7 +1,7 @@
 using FleetMonitor.Contracts;
 using FleetMonitor.Ingestion.Heartbeats;
 using FleetMonitor.Ingestion.Results;
-using FleetMonitor.Storage.Tests;
+using TestResults = FleetMonitor.Storage.Tests.Results;
 
 namespace FleetMonitor.Ingestion.Tests;
 
@@ -12,7 +12,7 @@ public sealed class ValidatorTests
     private static readonly IngestionOptions Options = new();
 
     [Fact]
-    public void A_valid_result_passes() => Assert.Empty(ProbeCompletedValidator.Validate(Results.Make(Now), Now, Options));
+    public void A_valid_result_passes() => Assert.Empty(ProbeCompletedValidator.Validate(TestResults.Make(Now), Now, Options));
 
     public static TheoryData<string, Func<ProbeCompleted, ProbeCompleted>> Invalid => new()
     {
@@ -40,7 +40,7 @@ public sealed class ValidatorTests
     [MemberData(nameof(Invalid))]
     public void A_result_out_of_bounds_is_refused_naming_the_field(string field, Func<ProbeCompleted, ProbeCompleted> spoil)
     {
-        var errors = ProbeCompletedValidator.Validate(spoil(Results.Make(Now)), Now, Options);
+        var errors = ProbeCompletedValidator.Validate(spoil(TestResults.Make(Now)), Now, Options);
         Assert.Contains(errors, e => e.StartsWith(field + ":", StringComparison.Ordinal));
     }
 
