@@ -1,3 +1,4 @@
+using FleetMonitor.Agent.Control;
 using FleetMonitor.Agent.Outbox;
 using FleetMonitor.Agent.Publishing;
 using FleetMonitor.Agent.Scheduling;
@@ -26,6 +27,7 @@ public static class AgentHostingExtensions
         services.AddQuartz();
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         services.AddHostedService<ScheduleRegistrar>();
+        services.AddAgentControl();
         return builder;
     }
 

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using FleetMonitor.Agent.Control;
 
 namespace FleetMonitor.Agent;
 
@@ -30,4 +31,10 @@ public sealed class AgentOptions
     public TimeSpan MaxSplay { get; set; } = TimeSpan.FromSeconds(15);
 
     public List<ProbeDefinitionOptions> Probes { get; set; } = [];
+
+    /// <summary>The control channel: the site schedule and "probe now" from the server.</summary>
+    public AgentControlOptions Control { get; set; } = new();
+
+    /// <summary>The agent's Reflector credential, when it was enrolled.</summary>
+    public ReflectorCredentialOptions? Reflector { get; set; }
 }

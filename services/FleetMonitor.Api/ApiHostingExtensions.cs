@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using FleetMonitor.Api.Agents;
 using FleetMonitor.Api.Dashboard;
+using FleetMonitor.Api.Definitions;
 using FleetMonitor.Api.Fleet;
 using FleetMonitor.Api.Sites;
 using FleetMonitor.Storage;
@@ -23,6 +24,7 @@ public static class ApiHostingExtensions
         // The Api speaks the agents' wire format (camelCase, nulls left out), so a result looks the same in both.
         builder.Services.ConfigureHttpJsonOptions(options =>
             options.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull);
+        builder.AddFleetMonitorControl();
         return builder;
     }
 
@@ -33,6 +35,7 @@ public static class ApiHostingExtensions
         api.MapSiteEndpoints();
         api.MapAgentEndpoints();
         api.MapFleetEndpoints();
+        api.MapDefinitionEndpoints();
         app.MapDashboard();
         return app;
     }

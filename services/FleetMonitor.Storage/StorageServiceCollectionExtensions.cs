@@ -21,6 +21,8 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<SiteStore>();
         services.AddSingleton<AgentStore>();
         services.AddSingleton<StateStore>();
+        services.AddSingleton<ScheduleStore>();
+        services.AddSingleton<EnrolmentStore>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         return services;
