@@ -23,6 +23,9 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<StateStore>();
         services.AddSingleton<ScheduleStore>();
         services.AddSingleton<EnrolmentStore>();
+        services.AddSingleton<UserStore>();
+        services.AddSingleton<ApiTokenStore>();
+        services.AddSingleton<AuditStore>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         return services;
