@@ -22,6 +22,11 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<SiteStore>();
         services.AddSingleton<AgentStore>();
         services.AddSingleton<StateStore>();
+        services.AddSingleton<ScheduleStore>();
+        services.AddSingleton<EnrolmentStore>();
+        services.AddSingleton<UserStore>();
+        services.AddSingleton<ApiTokenStore>();
+        services.AddSingleton<AuditStore>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         return services;
