@@ -31,7 +31,15 @@ public static class BusHostingExtensions
                         h.Password(options.Password);
                         if (options.UseTls)
                         {
-                            h.UseSsl(s => s.Protocol = System.Security.Authentication.SslProtocols.Tls12 | System.Security.Authentication.SslProtocols.Tls13);
+                            h.UseSsl(s =>
+                            {
+                                s.Protocol = System.Security.Authentication.SslProtocols.Tls12 | System.Security.Authentication.SslProtocols.Tls13;
+                                s.ServerName = options.Host;
+                                if (BusTls.Validation(options.TlsCaCertificatePath) is { } validate)
+                                {
+                                    s.CertificateValidationCallback = validate;
+                                }
+                            });
                         }
                     });
                     cfg.ConfigureEndpoints(context);

@@ -38,7 +38,11 @@ public sealed class AlertingQueueDeclaration(IOptions<BusOptions> bus)
         };
         if (options.UseTls)
         {
-            factory.Ssl = new SslOption(options.Host) { Enabled = true };
+            factory.Ssl = new SslOption(options.Host)
+            {
+                Enabled = true,
+                CertificateValidationCallback = BusTls.Validation(options.TlsCaCertificatePath),
+            };
         }
 
         // MassTransit's name for the message type's exchange: "<namespace>:<type>".
