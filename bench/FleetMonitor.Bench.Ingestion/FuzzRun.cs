@@ -23,18 +23,14 @@ internal static class FuzzRun
         var fuzz = new FuzzMessages(seed);
         var started = TimeProvider.System.GetTimestamp();
         var properties = new BasicProperties { Persistent = true, ContentType = "application/json" };
-        var confirms = new List<ValueTask>(500);
+        var confirms = new List<Task>(500);
         for (long i = 0; i < count; i++)
         {
             var (routingKey, body) = fuzz.Next(TimeProvider.System.GetUtcNow());
-            confirms.Add(channel.BasicPublishAsync(WireFormat.AgentExchange, routingKey, mandatory: false, properties, body));
+            confirms.Add(channel.BasicPublishAsync(WireFormat.AgentExchange, routingKey, mandatory: false, properties, body).AsTask());
             if (confirms.Count == 500)
             {
-                foreach (var confirm in confirms)
-                {
-                    await confirm;
-                }
-
+                await Task.WhenAll(confirms);
                 confirms.Clear();
             }
 
@@ -44,10 +40,7 @@ internal static class FuzzRun
             }
         }
 
-        foreach (var confirm in confirms)
-        {
-            await confirm;
-        }
+        await Task.WhenAll(confirms);
 
         var outcome = await FuzzCheck.DrainAsync(environment.QueueDepthAsync, app.Urls.First(), environment.UnacknowledgedAsync, 0, TimeSpan.FromMinutes(60));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{count:N0} fuzz messages in {TimeProvider.System.GetElapsedTime(started).TotalSeconds:F0} s: {outcome}"));
