@@ -5,13 +5,14 @@ using Quartz;
 
 namespace FleetMonitor.Agent.Scheduling;
 
-/// <summary>Sends the agent's heartbeat: version, host name, schedule size and outbox backlog.</summary>
+/// <summary>Sends the agent's heartbeat: version, host name, schedule size, outbox backlog, dead letters and evictions.</summary>
 [DisallowConcurrentExecution]
 public sealed class HeartbeatJob(AgentMessages messages, ResultOutbox outbox, IOptionsMonitor<AgentOptions> options, TimeProvider timeProvider) : IJob
 {
     public async Task Execute(IJobExecutionContext context)
     {
         var agent = options.CurrentValue;
+        var outboxStatus = await outbox.StatusAsync(context.CancellationToken);
         await messages.EnqueueAsync(new AgentHeartbeatSent
         {
             SchemaVersion = AgentHeartbeatSent.CurrentSchemaVersion,
@@ -21,7 +22,9 @@ public sealed class HeartbeatJob(AgentMessages messages, ResultOutbox outbox, IO
             AgentVersion = typeof(HeartbeatJob).Assembly.GetName().Version?.ToString() ?? "0.0.0",
             Hostname = Environment.MachineName,
             ScheduledProbes = agent.Probes.Count,
-            OutboxBacklog = await outbox.CountAsync(context.CancellationToken),
+            OutboxBacklog = outboxStatus.Depth,
+            OutboxDeadLetters = outboxStatus.DeadLetters,
+            OutboxEvicted = outboxStatus.EvictedTotal,
         }, context.CancellationToken);
     }
 }
