@@ -1,3 +1,4 @@
+using FleetMonitor.Agent.Control;
 using FleetMonitor.Agent.Hosting;
 using FleetMonitor.Agent.Outbox;
 using FleetMonitor.Agent.Publishing;
@@ -30,6 +31,7 @@ public static class AgentHostingExtensions
         services.AddTransient<HeartbeatJob>();
         services.AddHostedService<AgentSchedulerService>();
         services.AddHostedService<ScheduleRegistrar>();
+        services.AddAgentControl();
         return builder;
     }
 

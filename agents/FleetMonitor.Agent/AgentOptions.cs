@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using FleetMonitor.Agent.Control;
 using Microsoft.Extensions.Options;
 
 namespace FleetMonitor.Agent;
@@ -40,4 +41,10 @@ public sealed class AgentOptions
 
     [ValidateEnumeratedItems]
     public List<ProbeDefinitionOptions> Probes { get; set; } = [];
+
+    /// <summary>The control channel: the site schedule and "probe now" from the server.</summary>
+    public AgentControlOptions Control { get; set; } = new();
+
+    /// <summary>The agent's Reflector credential, when it was enrolled.</summary>
+    public ReflectorCredentialOptions? Reflector { get; set; }
 }

@@ -19,6 +19,7 @@ public sealed partial class RabbitMqResultTransport(
     private readonly SemaphoreSlim _gate = new(1, 1);
     private IConnection? _connection;
     private IChannel? _channel;
+    private string? _user;
 
     public async Task PublishAsync(IReadOnlyList<OutboxMessage> messages, CancellationToken cancellationToken)
     {
@@ -39,6 +40,8 @@ public sealed partial class RabbitMqResultTransport(
                     MessageId = message.MessageId,
                     Type = message.Type,
                     AppId = options.Value.AgentId,
+                    // The broker refuses a user_id other than the connection's user; Ingestion maps it to the enrolled agent.
+                    UserId = _user,
                 };
                 // With confirmation tracking on, each task completes when the broker confirms, and throws on a nack
                 // or, as the message is mandatory, when no queue is bound to take it.
@@ -96,6 +99,7 @@ public sealed partial class RabbitMqResultTransport(
             }
 
             _connection = await factory.CreateConnectionAsync(cancellationToken);
+            _user = factory.UserName;
             _channel = null;
             LogConnected(broker.Uri.Split('@')[^1]);
         }

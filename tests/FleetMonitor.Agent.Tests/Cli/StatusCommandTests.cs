@@ -1,5 +1,7 @@
+using FleetMonitor.Agent.Control;
 using FleetMonitor.Agent.Outbox;
 using FleetMonitor.Agent.Tests.Support;
+using FleetMonitor.Contracts;
 
 namespace FleetMonitor.Agent.Tests.Cli;
 
@@ -23,8 +25,12 @@ public sealed class StatusCommandTests
             var waiting = await outbox.PeekAsync(2, CancellationToken.None);
             await outbox.DeleteAsync([waiting[0].Sequence], CancellationToken.None);
             await outbox.DeadLetterAsync(waiting[1], "refused by the broker: 403 ACCESS_REFUSED", CancellationToken.None);
-            await outbox.SetAppliedScheduleVersionAsync("17", CancellationToken.None);
         }
+
+        var options = new AgentOptions { Control = { ScheduleCachePath = folder.File("agent-schedule.json") } };
+        await new ScheduleCache(Microsoft.Extensions.Options.Options.Create(options)).SaveAsync(
+            new SiteScheduleChanged { SchemaVersion = 1, SiteId = "home", Version = 17, ChangedAt = DateTimeOffset.UnixEpoch, Probes = [] },
+            CancellationToken.None);
 
         var (code, stdout, stderr) = await AgentProcess.RunAsync(folder.Path, "status");
 
@@ -32,7 +38,7 @@ public sealed class StatusCommandTests
         Assert.Matches(@"outbox depth\s+2 waiting, oldest from \d{4}-\d\d-\d\d", stdout);
         Assert.Matches(@"last successful publish\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC \(\d+ s ago\)", stdout);
         Assert.Matches(@"dead letters\s+1 kept aside \(refused by the broker; last reason: refused by the broker: 403 ACCESS_REFUSED\)", stdout);
-        Assert.Matches(@"applied schedule\s+version 17", stdout);
+        Assert.Matches(@"applied schedule\s+site schedule version 17 \(from the server\)", stdout);
     }
 
     [Fact]
