@@ -43,6 +43,7 @@ public sealed class AgentOptions
     public List<ProbeDefinitionOptions> Probes { get; set; } = [];
 
     /// <summary>The control channel: the site schedule and "probe now" from the server.</summary>
+    [ValidateObjectMembers]
     public AgentControlOptions Control { get; set; } = new();
 
     /// <summary>The agent's Reflector credential, when it was enrolled.</summary>

@@ -27,7 +27,7 @@ internal sealed class AgentBroker : IAsyncDisposable
 
     public string AgentPassword => "secret-" + AgentUser;
 
-    /// <summary>The agent's URI: it may publish routing keys of <paramref name="site"/> (and <c>unbound.</c>, which no queue takes) only.</summary>
+    /// <summary>The agent's URI: it may publish routing keys of its site (and <c>unbound.</c>, which no queue takes) only.</summary>
     public string AgentUri => $"amqp://{AgentUser}:{AgentPassword}@{Host}:5672/{Uri.EscapeDataString(VirtualHost)}";
 
     public static async Task<AgentBroker> CreateAsync(string site)
