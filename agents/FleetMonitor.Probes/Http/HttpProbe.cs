@@ -250,7 +250,7 @@ public sealed class HttpProbe(TimeProvider timeProvider, IWebProxy? proxy) : IPr
                 observation.Fail(FindingCodes.TcpConnectFailed, $"the connection failed: {reason}");
                 break;
             case HttpRequestError.SecureConnectionError:
-                observation.Fail(FindingCodes.TlsHandshakeFailed, $"the TLS handshake failed: {reason}");
+                observation.Fail(FindingCodes.TlsHandshakeFailed, TlsClientHandshake.Describe(e));
                 break;
             case HttpRequestError.ProxyTunnelError or HttpRequestError.UserAuthenticationError:
                 observation.Fail(FindingCodes.HttpProxyError, $"the proxy did not open a tunnel: {reason}");
