@@ -65,7 +65,7 @@ case "$cmd" in
       tail -20 "$dir/server.out" >&2 || true
       exit 1
     fi
-    if ! ctl -q list_users 2>/dev/null | grep -q '^fleetmonitor\b'; then
+    if [ -z "$join" ] && ! ctl -q list_users 2>/dev/null | grep -q '^fleetmonitor\b'; then
       ctl -q delete_user guest >/dev/null 2>&1 || true
       ctl -q add_user fleetmonitor fleetmonitor >/dev/null
       ctl -q set_user_tags fleetmonitor administrator >/dev/null
@@ -73,6 +73,7 @@ case "$cmd" in
     fi
     if [ -n "$join" ]; then
       ctl -q stop_app >/dev/null
+      ctl -q reset >/dev/null
       ctl -q join_cluster "$join@$(hostname -s)" >/dev/null
       ctl -q start_app >/dev/null
       ctl -q await_startup --timeout 90 >/dev/null

@@ -1,9 +1,9 @@
 using FleetMonitor.Ingestion.Heartbeats;
 using FleetMonitor.Ingestion.Results;
-using FleetMonitor.ServiceDefaults;
 using FleetMonitor.Storage;
 using MassTransit;
 using Microsoft.Extensions.Options;
+using Quartz;
 
 namespace FleetMonitor.Ingestion;
 
@@ -18,7 +18,13 @@ public static class IngestionHostingExtensions
         builder.Services.AddSingleton<IngestionMetrics>();
         builder.Services.AddSingleton<ResultBatchWriter>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ResultBatchWriter>());
-        builder.Services.AddSingleton<IRabbitMqTopologyContributor, StateChangeTopology>();
+        builder.Services.AddSingleton<AlertingQueueDeclaration>();
+        builder.Services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        var interval = builder.Configuration.GetSection(RetentionOptions.SectionName).Get<RetentionOptions>()?.Interval ?? new RetentionOptions().Interval;
+        builder.Services.AddQuartz(q => q
+            .AddJob<HistoryMaintenanceJob>(j => j.WithIdentity(HistoryMaintenanceJob.Key))
+            .AddTrigger(t => t.ForJob(HistoryMaintenanceJob.Key).StartNow().WithSimpleSchedule(s => s.WithInterval(interval).RepeatForever())));
+        builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         builder.Services.AddSingleton<StateChangeRelay>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<StateChangeRelay>());
         builder.Services.AddOptions<MassTransitHostOptions>().Configure<IOptions<IngestionOptions>>((host, ingestion) =>

@@ -23,8 +23,9 @@ internal static partial class TransientRetry
             }
             catch (TransientStorageException e) when (!cancellationToken.IsCancellationRequested)
             {
-                if (attempt == 1 || attempt % 20 == 0)
+                if (attempt > 1 && attempt % 20 == 0)
                 {
+                    // One message still waiting after many attempts: say so now and then (the writer logs the outage).
                     LogRetrying(logger, attempt, delay, e.InnerException?.Message ?? e.Message);
                 }
             }

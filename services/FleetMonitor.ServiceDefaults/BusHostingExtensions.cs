@@ -31,14 +31,17 @@ public static class BusHostingExtensions
                         h.Password(options.Password);
                         if (options.UseTls)
                         {
-                            h.UseSsl(s => s.Protocol = System.Security.Authentication.SslProtocols.Tls12 | System.Security.Authentication.SslProtocols.Tls13);
+                            h.UseSsl(s =>
+                            {
+                                s.Protocol = System.Security.Authentication.SslProtocols.Tls12 | System.Security.Authentication.SslProtocols.Tls13;
+                                s.ServerName = options.Host;
+                                if (BusTls.Validation(options.TlsCaCertificatePath) is { } validate)
+                                {
+                                    s.CertificateValidationCallback = validate;
+                                }
+                            });
                         }
                     });
-                    foreach (var contributor in context.GetServices<IRabbitMqTopologyContributor>())
-                    {
-                        contributor.Configure(cfg);
-                    }
-
                     cfg.ConfigureEndpoints(context);
                 });
             }

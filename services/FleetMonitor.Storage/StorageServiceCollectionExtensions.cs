@@ -18,6 +18,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<Database>();
         services.AddSingleton<ResultStore>();
         services.AddSingleton<StateChangeOutbox>();
+        services.AddSingleton<HistoryMaintenance>();
         services.AddSingleton<SiteStore>();
         services.AddSingleton<AgentStore>();
         services.AddSingleton<StateStore>();

@@ -14,6 +14,7 @@ public sealed class ProbeCompletedConsumer(
 {
     public async Task Consume(ConsumeContext<ProbeCompleted> context)
     {
+        MessageSize.Check(context);
         var errors = ProbeCompletedValidator.Validate(context.Message, timeProvider.GetUtcNow(), options.Value);
         if (errors.Count > 0)
         {

@@ -54,6 +54,8 @@ internal static class AgentEndpointConfiguration
 
         if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbit)
         {
+            // Replicated on a RabbitMQ cluster (Raft): a broker node lost takes no agent message with it.
+            rabbit.SetQuorumQueue();
             rabbit.PrefetchCount = prefetchCount;
             rabbit.Bind(WireFormat.AgentExchange, x =>
             {

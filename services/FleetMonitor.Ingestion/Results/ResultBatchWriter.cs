@@ -22,6 +22,7 @@ public sealed partial class ResultBatchWriter(
     ILogger<ResultBatchWriter> logger) : BackgroundService
 {
     private readonly Channel<Pending> _channel = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly LogThrottle _transientLog = new(timeProvider, TimeSpan.FromSeconds(10));
 
     /// <summary>Queues a validated result and completes when it is stored (or was stored before).</summary>
     public Task WriteAsync(ProbeCompleted result, CancellationToken cancellationToken) => WriteAsync([result], cancellationToken);
@@ -166,7 +167,15 @@ public sealed partial class ResultBatchWriter(
             catch (Exception e)
             {
                 var transient = TransientFailures.IsTransient(e);
-                LogBatchFailed(e, results.Count, transient);
+                if (!transient)
+                {
+                    LogBatchFailed(e, results.Count);
+                }
+                else if (_transientLog.ShouldLog())
+                {
+                    LogBatchFailedTransient(results.Count, e.Message);
+                }
+
                 Exception failure = transient ? new TransientStorageException("The database is unavailable: " + e.Message, e) : e;
                 foreach (var item in batch)
                 {
@@ -223,8 +232,11 @@ public sealed partial class ResultBatchWriter(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Writing a batch of {Count} results failed (transient: {Transient}); its messages stay unacknowledged")]
-    private partial void LogBatchFailed(Exception exception, int count, bool transient);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Writing a batch of {Count} results failed")]
+    private partial void LogBatchFailed(Exception exception, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The database is unavailable: writing a batch of {Count} results failed ({Reason}); its messages stay unacknowledged and are retried (logged once per 10 s)")]
+    private partial void LogBatchFailedTransient(int count, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "A batch flush failed outside the database write")]
     private partial void LogFlushFaulted(Exception exception);

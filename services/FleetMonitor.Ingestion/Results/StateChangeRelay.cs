@@ -14,6 +14,7 @@ namespace FleetMonitor.Ingestion.Results;
 public sealed partial class StateChangeRelay(
     StateChangeOutbox outbox,
     IBus bus,
+    AlertingQueueDeclaration alertingQueue,
     IOptions<IngestionOptions> options,
     TimeProvider timeProvider,
     ILogger<StateChangeRelay> logger) : BackgroundService
@@ -49,6 +50,8 @@ public sealed partial class StateChangeRelay(
         {
             try
             {
+                // The alerting queue exists before the first change goes out (declared once; retried on failure).
+                await alertingQueue.EnsureAsync(stoppingToken);
                 int relayed;
                 do
                 {

@@ -3,6 +3,7 @@ using FleetMonitor.Contracts;
 using FleetMonitor.EndToEnd.Support;
 using FleetMonitor.Storage;
 using FleetMonitor.Storage.Tests;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FleetMonitor.EndToEnd.Pipeline;
 
@@ -68,7 +69,41 @@ public sealed class ExactlyOnceTests
         var stored = (await db.QueryAsync<Guid>("SELECT id FROM probe_results")).ToList();
         Assert.Equal(0u, await vhost.QueueDepthAsync("ingestion-results_error"));
         Assert.Equal(0u, await vhost.QueueDepthAsync("ingestion-result-batches_error"));
+        await AssertStateChangesWaitForAlertingInOrderAsync(vhost, ingestion, db);
         return (stored, results.Select(r => r.Id).ToList());
+    }
+
+    /// <summary>
+    /// Every state change in the outbox is published once to the alerting service's queue (which nobody consumes yet:
+    /// Ingestion declared it), in sequence order per agent/probe, carrying the result id and start time.
+    /// </summary>
+    private static async Task AssertStateChangesWaitForAlertingInOrderAsync(RabbitMqVhost vhost, IngestionHost ingestion, System.Data.Common.DbConnection db)
+    {
+        var outbox = ingestion.Services.GetRequiredService<StateChangeOutbox>();
+        await Eventually.WaitAsync(() => outbox.CountUnsentAsync(CancellationToken.None), n => n == 0, TimeSpan.FromSeconds(60), "the state-change outbox relayed");
+        var sequences = (await db.QueryAsync<long>("SELECT sequence FROM state_change_outbox ORDER BY sequence")).ToList();
+        Assert.NotEmpty(sequences);
+        await Eventually.WaitAsync(() => vhost.QueueDepthAsync("alerting-state-changes"), n => n >= sequences.Count, TimeSpan.FromSeconds(30), "the changes in the alerting queue");
+
+        await using var connection = await vhost.ConnectAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        var received = new List<(string Key, long Sequence, Guid ResultId)>();
+        while (await channel.BasicGetAsync("alerting-state-changes", autoAck: true) is { } message)
+        {
+            using var json = System.Text.Json.JsonDocument.Parse(message.Body);
+            var change = json.RootElement.GetProperty("message");
+            Assert.True(change.GetProperty("startedAt").GetDateTimeOffset() > DateTimeOffset.MinValue);
+            received.Add((change.GetProperty("agentId").GetString() + "/" + change.GetProperty("probeId").GetString(),
+                change.GetProperty("sequence").GetInt64(), change.GetProperty("resultId").GetGuid()));
+        }
+
+        Assert.Equal(sequences, received.Select(r => r.Sequence).Order());
+        Assert.All(received, r => Assert.NotEqual(Guid.Empty, r.ResultId));
+        foreach (var key in received.GroupBy(r => r.Key))
+        {
+            var order = key.Select(r => r.Sequence).ToList();
+            Assert.Equal(order.Order(), order);
+        }
     }
 
     private static ProbeCompleted Result(DateTimeOffset startedAt, string probeId, int i) => new()

@@ -22,7 +22,9 @@ public sealed class FaultTests
         await using var ingestion = await IngestionHost.StartAsync(vhost, database);
         await using var agent = new AgentSide(vhost, resultsPerMessage);
         var diagnose = Diagnosis(vhost, agent, ingestion);
-        await using var feed = new ResultFeed(agent.Messages, perTick: 50, tick: TimeSpan.FromMilliseconds(100), max: 30_000);
+
+        // 200 results/s for as long as the ten cuts take (each waits for both clients to reconnect), at most 100,000.
+        await using var feed = new ResultFeed(agent.Messages, perTick: 20, tick: TimeSpan.FromMilliseconds(100), max: 100_000);
         await agent.Relay.StartAsync(CancellationToken.None);
 
         var storedAtCuts = new List<long>();

@@ -20,8 +20,11 @@ public sealed class BrokerNode : IAsyncDisposable
 
     public int Port { get; }
 
-    /// <summary>Starts a node on a random port pair, trying other ports when one is taken.</summary>
-    public static async Task<BrokerNode> StartAsync()
+    /// <summary>
+    /// Starts a node on a random port pair, trying other ports when one is taken. With <paramref name="tlsDirectory"/>
+    /// (ca.pem, server.pem, server.key) it also accepts AMQP over TLS on <see cref="Port"/> + 1.
+    /// </summary>
+    public static async Task<BrokerNode> StartAsync(string? tlsDirectory = null)
     {
         var root = Path.Combine(Path.GetTempPath(), $"fm-broker-{Guid.NewGuid():N}");
         var name = $"fmtest{Random.Shared.Next(100_000, 999_999)}";
@@ -31,7 +34,8 @@ public sealed class BrokerNode : IAsyncDisposable
             // AMQP port in 20000-29999, distribution port 10000 above it: both below the ephemeral range.
             var port = Random.Shared.Next(20_000, 29_990);
             var node = new BrokerNode(Path.Combine(root, "node"), name, port);
-            var (code, output) = await RunAsync("start", node.Directory, name, port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            string[] start = ["start", node.Directory, name, port.ToString(System.Globalization.CultureInfo.InvariantCulture)];
+            var (code, output) = await RunAsync(tlsDirectory is null ? start : [.. start, "--tls", tlsDirectory]);
             if (code == 0)
             {
                 return node;

@@ -71,6 +71,9 @@ public sealed class IngestionHost : IAsyncDisposable
 
         var app = builder.Build();
         app.MapServiceDefaults();
+
+        // Quartz keeps its log provider in a static: point it at this host's logger factory, not a stopped host's.
+        Quartz.Logging.LogContext.SetCurrentLogProvider(app.Services.GetRequiredService<ILoggerFactory>());
         await app.StartAsync();
         var address = new Uri(app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First());
 
