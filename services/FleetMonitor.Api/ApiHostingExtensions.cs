@@ -25,6 +25,7 @@ public static class ApiHostingExtensions
         builder.Services.ConfigureHttpJsonOptions(options =>
             options.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull);
         builder.AddFleetMonitorAccess();
+        builder.Services.AddOptions<FleetOptions>().BindConfiguration(FleetOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOpenApi(options => options.AddDocumentTransformer<ApiDocumentTransformer>());
         return builder;
     }
