@@ -1,6 +1,5 @@
 using FleetMonitor.Contracts;
 using FleetMonitor.Storage;
-using Microsoft.Playwright;
 
 namespace FleetMonitor.Api.Tests.Dashboard;
 
@@ -79,8 +78,4 @@ public sealed class DashboardBrowserFixture : IAsyncLifetime
 
         _database?.Dispose();
     }
-
 }
-, signed in as each role: sees the fleet with broken, exposed and offline agents in
-/// the right places, drills into an agent, filters, and is refused what its role does not allow.
-/// </summary>

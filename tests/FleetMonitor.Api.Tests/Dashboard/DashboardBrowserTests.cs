@@ -1,5 +1,3 @@
-using FleetMonitor.Contracts;
-using FleetMonitor.Storage;
 using Microsoft.Playwright;
 
 namespace FleetMonitor.Api.Tests.Dashboard;
