@@ -33,10 +33,13 @@ internal sealed class StunTransactions(
     /// <summary>
     /// Sends <paramref name="request"/> from <paramref name="sender"/> to <paramref name="to"/>, retransmitting until an
     /// answer arrives on the sender or on <paramref name="receiver"/> (RESPONSE-PORT, hairpinning), the schedule ends,
-    /// or the soft deadline comes.
+    /// or the soft deadline comes. With <paramref name="decideOnSilence"/>, a silence ends the transaction as soon as it
+    /// is conclusive (after the wait that follows the third transmission) instead of at the end of the schedule: for the
+    /// tests whose silence is itself the answer.
     /// </summary>
     public async Task<StunOutcome> RunAsync(
-        StunSocket sender, IPEndPoint to, StunMessageWriter request, StunSocket? receiver, CancellationToken cancellationToken)
+        StunSocket sender, IPEndPoint to, StunMessageWriter request, StunSocket? receiver, CancellationToken cancellationToken,
+        bool decideOnSilence = false)
     {
         ArgumentNullException.ThrowIfNull(sender);
         ArgumentNullException.ThrowIfNull(request);
@@ -85,7 +88,7 @@ internal sealed class StunTransactions(
                 }
 
                 cancellationToken.ThrowIfCancellationRequested();
-                if (cut)
+                if (cut || (decideOnSilence && RetransmissionSchedule.IsConclusive(i + 1, ranToEnd: false)))
                     return new StunOutcome(null, false, i + 1, RetransmissionSchedule.IsConclusive(i + 1, ranToEnd: false), null) { FirstSentAt = firstSentAt };
             }
 

@@ -19,7 +19,7 @@ public sealed class NatClassifierTests
         Assert.Equal((NatMapping.None, NatFiltering.EndpointIndependent, "open"), (verdict.Mapping, verdict.Filtering, verdict.NatType));
         Assert.Equal("not_applicable", verdict.Hairpinning);
         Assert.Equal(
-            [NatFindingCodes.None, NatFindingCodes.MappingEndpointIndependent, NatFindingCodes.FilteringEndpointIndependent, NatFindingCodes.ExposureFilteringOpen],
+            [NatFindingCodes.None, NatFindingCodes.FilteringEndpointIndependent, NatFindingCodes.ExposureFilteringOpen],
             Codes(verdict));
         Assert.Equal(ProbeOutcome.Degraded, Worst(verdict));
     }

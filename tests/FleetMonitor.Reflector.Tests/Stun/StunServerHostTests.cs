@@ -76,7 +76,7 @@ public sealed class StunServerHostTests
 
         Assert.Equal(ProbeOutcome.Error, observation.Outcome);
         Assert.Contains(NatFindingCodes.Unauthorized, observation.Findings);
-        Assert.Equal("endpoint_independent", observation.Facts["nat_mapping"]);
+        Assert.Equal("none", observation.Facts["nat_mapping"]);
         Assert.Equal("unknown", observation.Facts["nat_filtering"]);
         Assert.Equal("not_measured", observation.Facts["binding_lifetime"]);
         var after = await MetricsPage.ReadAsync(client, "fleetmonitor_reflector_stun_");

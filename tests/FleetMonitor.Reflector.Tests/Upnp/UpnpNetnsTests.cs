@@ -59,6 +59,53 @@ public sealed class UpnpNetnsTests(ITestOutputHelper output) : IDisposable
         Assert.Contains($"{FindingCodes.UpnpMappingOtherHost}: TCP 3389 -> {RouterTopology.LanHostAddress}:3389", observation.Error, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// 100 mappings (the agent's PC opening an RTP range port by port, as some softphones do): with the default timeout
+    /// the probe reads them all, exactly miniupnpd's list (as <c>upnpc -l</c> reads it); with a timeout that ends the
+    /// reading half-way it reports the mappings it read, with their findings, and <c>upnp.incomplete</c>.
+    /// </summary>
+    [Fact]
+    public async Task A_hundred_mappings_are_read_in_full_and_a_deadline_keeps_those_read()
+    {
+        await using var stun = new StunResponder(
+            _net.Internet, System.Net.IPAddress.Parse(RouterTopology.InternetAddress), System.Net.IPAddress.Parse(RouterTopology.InternetAlternate));
+        await using var miniupnpd = await MiniupnpdRouter.StartAsync(_net);
+        int[] ports = [.. Enumerable.Range(20000, 100)];
+        var adding = System.Diagnostics.Stopwatch.StartNew();
+        await MiniupnpdRouter.UpnpcAsync(_net.Client, TimeSpan.FromSeconds(180), ["-e", "softphone", "-r", .. ports.SelectMany(p => new[] { $"{p}", "UDP" })]);
+        output.WriteLine($"upnpc added 100 mappings in {adding.Elapsed.TotalSeconds:0.0} s");
+        var truth = ports.Select(p => $"UDP {p} -> {RouterTopology.ClientAddress}:{p}").ToHashSet();
+        var listedByUpnpc = await MiniupnpdRouter.UpnpcAsync(_net.Client, TimeSpan.FromSeconds(120), "-l");
+        Assert.Equal(100, ports.Count(p => listedByUpnpc.Contains($" UDP {p}->{RouterTopology.ClientAddress}:{p} ", StringComparison.Ordinal)));
+
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var full = await NetnsProbe.RunAsync(_net.Client, "upnp", MiniupnpdRouter.DescriptionUrl, ProbeKindSpecs.All["upnp"].DefaultTimeout, new Dictionary<string, string>());
+        var fullTime = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+        output.WriteLine($"full read in {fullTime.TotalSeconds:0.0} s (runner start included): {full.Outcome} {string.Join(", ", full.Findings)}");
+        Assert.True(truth.SetEquals(Listed(full)), $"read {full.Facts.GetValueOrDefault("mappings")}\n{full.Error}");
+        Assert.Equal(100, full.Measurements["mappings_count"]);
+        Assert.DoesNotContain(FindingCodes.UpnpIncomplete, full.Findings);
+        Assert.Equal([FindingCodes.UpnpMappingRtp, FindingCodes.UpnpMappingWideRange], full.Findings.Order(StringComparer.Ordinal));
+
+        // The process start costs the same in both runs; the reading itself is what the shorter timeout cuts.
+        var cut = await NetnsProbe.RunAsync(_net.Client, "upnp", MiniupnpdRouter.DescriptionUrl, fullTime / 2, new Dictionary<string, string>());
+        var read = Listed(cut);
+        output.WriteLine($"cut at {(fullTime / 2).TotalSeconds:0.0} s: {read.Count} read; {cut.Outcome} {string.Join(", ", cut.Findings)}; {cut.Error}");
+        Assert.Contains(FindingCodes.UpnpIncomplete, cut.Findings);
+        Assert.DoesNotContain(FindingCodes.UpnpFailed, cut.Findings);
+        Assert.Equal(RouterTopology.RouterWan, cut.Facts["external_address"]);
+        Assert.InRange(read.Count, 1, 99);
+        Assert.Equal(read.Count, cut.Measurements["mappings_count"]);
+        Assert.Subset(truth, read);
+        Assert.Contains(FindingCodes.UpnpMappingRtp, cut.Findings);
+        Assert.Equal(ProbeOutcome.Degraded, cut.Outcome);
+    }
+
+    private static HashSet<string> Listed(ProbeObservation observation) =>
+        observation.Facts.TryGetValue("mappings", out var mappings)
+            ? mappings.Split("; ").Select(m => m[..m.IndexOf(" \"", StringComparison.Ordinal)]).ToHashSet()
+            : [];
+
     [Fact]
     public async Task Without_an_IGD_nothing_answers_and_nothing_can_be_mapped()
     {
