@@ -19,8 +19,8 @@ namespace FleetMonitor.Probes.Nat;
 /// a binding lifetime is <c>nat.binding_short</c>); <c>rto_ms</c> (default 500), <c>rc</c> (1..7, default 7) and
 /// <c>rm</c> (1..16, default 16), RFC 8489's retransmission.</para>
 /// <para>Time: the first Binding request waits out the retransmissions (39.5 s by default) or the deadline; every
-/// other silent test is decided once its silence is conclusive (three transmissions and the wait after the third,
-/// 3.5 s by default), so a lost packet cannot change a verdict and the run ends when the verdict is decided. The
+/// other silent test is decided once its silence is conclusive (three transmissions and two RTOs after the third,
+/// 2.5 s by default), so a lost packet cannot change a verdict and the run ends when the verdict is decided. The
 /// lifetime search ends after its window, or sooner when a trial finds the binding gone: <c>max_lifetime_s</c>, or
 /// less when the timeout is shorter (the default timeout, 130 s, fits the default 120 s; a shortened window is
 /// reported in <c>binding_lifetime_note</c>, and with <c>nat.binding_lifetime_unmeasured</c> when it cannot decide the

@@ -17,8 +17,8 @@ namespace FleetMonitor.Probes.Nat;
 /// mapping III (to AA:AP): a router whose filter admits any address that any LAN socket has sent to would otherwise let
 /// AA's answer to F in because M had sent to AA, and report endpoint-independent filtering for an address-dependent
 /// one. Nothing before the filtering verdict sends to the alternate address.</para>
-/// <para>A silent test is decided once its silence is conclusive (three transmissions and the wait after the third,
-/// 3.5 s with the defaults), not at the end of RFC 8489's schedule, so the run ends when the verdict is decided.
+/// <para>A silent test is decided once its silence is conclusive (three transmissions and two RTOs after the third,
+/// 2.5 s with the defaults), not at the end of RFC 8489's schedule, so the run ends when the verdict is decided.
 /// Test I alone keeps the whole schedule, since its silence fails the probe. When test I gets no answer, nothing else
 /// runs.</para>
 /// </remarks>

@@ -109,7 +109,12 @@ internal static class ExposureReflector
     /// the Reflector sent nothing to any address but the router's WAN address that asked.
     /// </summary>
     public static async Task<(ProbeObservation Observation, Dictionary<string, string> States)> ScanAndCompareWithNmapAsync(
-        RouterTopology net, ITestOutputHelper output, Dictionary<string, string> truth, params (string Name, string Value)[] parameters)
+        RouterTopology net, ITestOutputHelper output, Dictionary<string, string> truth, params (string Name, string Value)[] parameters) =>
+        await ScanAndCompareWithNmapAsync(net, output, truth, nmapDefaultTiming: false, parameters);
+
+    /// <summary>As the overload without it; with <paramref name="nmapDefaultTiming"/> nmap runs with its own timing and retries (<see cref="Nmap.ScanAsync"/>).</summary>
+    public static async Task<(ProbeObservation Observation, Dictionary<string, string> States)> ScanAndCompareWithNmapAsync(
+        RouterTopology net, ITestOutputHelper output, Dictionary<string, string> truth, bool nmapDefaultTiming, params (string Name, string Value)[] parameters)
     {
         await using var reflector = await StartAsync(net);
         net.CountReflectorOutput();
@@ -128,7 +133,7 @@ internal static class ExposureReflector
         Assert.Equal(0, net.OutputCount("fm-elsewhere"));
         Assert.True(net.OutputCount("fm-syn-requester") >= truth.Keys.Count(p => p.EndsWith("/tcp", StringComparison.Ordinal)));
 
-        var nmap = new Dictionary<string, string>(await Nmap.ScanAsync(net.Internet, RouterTopology.RouterWan, states.Keys));
+        var nmap = new Dictionary<string, string>(await Nmap.ScanAsync(net.Internet, RouterTopology.RouterWan, states.Keys, defaultTiming: nmapDefaultTiming));
         output.WriteLine($"nmap:  {Describe(nmap)}");
 
         // nmap 7.93's plain UDP scan has no SIP payload: it sends 5060 an empty datagram, which a SIP server ignores.
