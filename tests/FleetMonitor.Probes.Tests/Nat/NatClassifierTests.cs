@@ -247,6 +247,27 @@ public sealed class NatClassifierTests
     }
 
     /// <summary>Test I answered with <paramref name="mapped"/> and OTHER-ADDRESS, nothing else run yet.</summary>
+    [Fact]
+    public void A_search_cut_short_by_the_timeout_says_the_keepalive_was_not_decided()
+    {
+        var outlived = new BindingLifetime(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5), null, true);
+        var verdict = NatClassifier.Classify(Eim() with { Lifetime = outlived, LifetimeShortened = TimeSpan.FromSeconds(5) });
+
+        Assert.Contains(NatFindingCodes.BindingLifetimeUnmeasured, Codes(verdict));
+        Assert.DoesNotContain(NatFindingCodes.BindingShort, Codes(verdict));
+        Assert.Equal(ProbeOutcome.Ok, Worst(verdict));
+    }
+
+    [Fact]
+    public void A_search_cut_short_that_still_found_a_short_binding_reports_it()
+    {
+        var died = new BindingLifetime(TimeSpan.FromSeconds(8), TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(6), true);
+        var verdict = NatClassifier.Classify(Eim() with { Lifetime = died, LifetimeShortened = TimeSpan.FromSeconds(8) });
+
+        Assert.Contains(NatFindingCodes.BindingShort, Codes(verdict));
+        Assert.DoesNotContain(NatFindingCodes.BindingLifetimeUnmeasured, Codes(verdict));
+    }
+
     private static NatObservations Seen(IPEndPoint mapped) => new()
     {
         Local = Local,

@@ -34,7 +34,7 @@ public sealed class NatHomeRouterNetnsTests(ITestOutputHelper output)
         await using var reflector = await StunReflector.StartAsync(net);
         await using var coturn = await CoturnPeer.StartAsync(net);
 
-        var oursTask = NatProbeRunner.RunAsync(net, StunReflector.Target, TimeSpan.FromSeconds(8), new Dictionary<string, string>(Credentials) { ["max_lifetime_s"] = "30" });
+        var oursTask = NatProbeRunner.RunAsync(net, StunReflector.Target, TimeSpan.FromSeconds(12), new Dictionary<string, string>(Credentials) { ["max_lifetime_s"] = "30" });
         var coturnTask = NatProbeRunner.RunAsync(net, CoturnPeer.Target, TimeSpan.FromSeconds(8), new Dictionary<string, string> { ["max_lifetime_s"] = "0" });
         var (ours, againstCoturn) = (await oursTask, await coturnTask);
         output.WriteLine(JsonSerializer.Serialize(ours, WireFormat.Options));

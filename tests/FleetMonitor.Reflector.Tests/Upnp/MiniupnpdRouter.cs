@@ -72,7 +72,8 @@ internal static class MiniupnpdRouter
             "deny 0-65535 0.0.0.0/0 0-65535",
             ""));
         var daemon = NetnsDaemon.Start(net.Router, "miniupnpd", "miniupnpd", "-f", config, "-d", "-P", Path.Combine(directory, "miniupnpd.pid")).Owning(directory);
-        await daemon.WaitUntilAsync("miniupnpd", () => daemon.Output.Contains("HTTP listening on port", StringComparison.Ordinal), TimeSpan.FromSeconds(15));
+        // It restores the leases before it listens, each slower than the last (it walks its chain per rule): a generous bound.
+        await daemon.WaitUntilAsync("miniupnpd", () => daemon.Output.Contains("HTTP listening on port", StringComparison.Ordinal), TimeSpan.FromSeconds(15 + (2 * (leases?.Count ?? 0))));
         Assert.True(daemon.Output.Contains("Port forwarding is now enabled", StringComparison.Ordinal),
             $"miniupnpd did not enable port forwarding after STUN:\n{daemon.Output}");
         return daemon;
