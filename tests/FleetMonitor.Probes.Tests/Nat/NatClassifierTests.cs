@@ -246,7 +246,6 @@ public sealed class NatClassifierTests
         Assert.Equal(type, NatClassifier.TypeOf(mapping, filtering));
     }
 
-    /// <summary>Test I answered with <paramref name="mapped"/> and OTHER-ADDRESS, nothing else run yet.</summary>
     [Fact]
     public void A_search_cut_short_by_the_timeout_says_the_keepalive_was_not_decided()
     {
@@ -268,6 +267,7 @@ public sealed class NatClassifierTests
         Assert.DoesNotContain(NatFindingCodes.BindingLifetimeUnmeasured, Codes(verdict));
     }
 
+    /// <summary>Test I answered with <paramref name="mapped"/> and OTHER-ADDRESS, nothing else run yet.</summary>
     private static NatObservations Seen(IPEndPoint mapped) => new()
     {
         Local = Local,

@@ -101,7 +101,7 @@ public sealed class SipAlgProbeTests
         {
             Target = $"127.0.0.1:{mirror.Port}",
             Timeout = TimeSpan.FromSeconds(30),
-            Parameters = new Dictionary<string, string> { ["transports"] = "udp" },
+            Parameters = new Dictionary<string, string> { ["transports"] = "udp", ["ports"] = $"{mirror.Port}" },
         };
 
         var run = probe.RunAsync(request, CancellationToken.None);

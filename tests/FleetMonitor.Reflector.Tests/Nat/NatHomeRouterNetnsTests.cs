@@ -24,8 +24,7 @@ public sealed class NatHomeRouterNetnsTests(ITestOutputHelper output)
     /// <summary>
     /// The filter is address-dependent, kept per host: were the mapping tests' packets to the alternate address sent
     /// before the filtering tests were decided, the alternate's answer to the filtering socket would be let in and the
-    /// verdict would read endpoint-independent. Both our Reflector and coturn must give the ground truth. The timeout is
-    /// too short for max_lifetime_s, and the output says so.
+    /// verdict would read endpoint-independent. Both our Reflector and coturn must give the ground truth.
     /// </summary>
     [Fact]
     public async Task A_host_wide_address_filter_is_address_dependent()
@@ -34,7 +33,7 @@ public sealed class NatHomeRouterNetnsTests(ITestOutputHelper output)
         await using var reflector = await StunReflector.StartAsync(net);
         await using var coturn = await CoturnPeer.StartAsync(net);
 
-        var oursTask = NatProbeRunner.RunAsync(net, StunReflector.Target, TimeSpan.FromSeconds(12), new Dictionary<string, string>(Credentials) { ["max_lifetime_s"] = "30" });
+        var oursTask = NatProbeRunner.RunAsync(net, StunReflector.Target, TimeSpan.FromSeconds(8), new Dictionary<string, string>(Credentials) { ["max_lifetime_s"] = "0" });
         var coturnTask = NatProbeRunner.RunAsync(net, CoturnPeer.Target, TimeSpan.FromSeconds(8), new Dictionary<string, string> { ["max_lifetime_s"] = "0" });
         var (ours, againstCoturn) = (await oursTask, await coturnTask);
         output.WriteLine(JsonSerializer.Serialize(ours, WireFormat.Options));
@@ -49,12 +48,6 @@ public sealed class NatHomeRouterNetnsTests(ITestOutputHelper output)
             Assert.DoesNotContain(NatFindingCodes.ExposureFilteringOpen, observation.Findings);
             Assert.DoesNotContain(NatFindingCodes.Incomplete, observation.Findings);
         }
-
-        // The search had a few seconds of the 30 asked for; the binding outlived them, which says nothing about 30 s.
-        Assert.Equal("outlived_search", ours.Facts["binding_lifetime"]);
-        Assert.StartsWith("searched ", ours.Facts["binding_lifetime_note"], StringComparison.Ordinal);
-        Assert.Contains(NatFindingCodes.BindingLifetimeUnmeasured, ours.Findings);
-        Assert.True(ours.Measurements["binding_lifetime_search_s"] < 30);
     }
 
     /// <summary>

@@ -51,7 +51,7 @@ public sealed class StunServerHostTests
         Assert.Equal($"127.0.0.2:{ports.Alternate}", observation.Facts["other_address"]);
         Assert.Equal("not_applicable", observation.Facts["hairpinning"]);
         Assert.Equal(
-            [NatFindingCodes.None, NatFindingCodes.MappingEndpointIndependent, NatFindingCodes.FilteringEndpointIndependent, NatFindingCodes.ExposureFilteringOpen],
+            [NatFindingCodes.None, NatFindingCodes.FilteringEndpointIndependent, NatFindingCodes.ExposureFilteringOpen],
             observation.Findings);
         Assert.Equal("outlived_search", observation.Facts["binding_lifetime"]);
         Assert.Equal(2, observation.Measurements["binding_lifetime_s"]);
