@@ -23,4 +23,10 @@ public sealed record AgentHeartbeatSent
 
     /// <summary>Results in the agent's outbox not yet confirmed by the broker.</summary>
     public long OutboxBacklog { get; init; }
+
+    /// <summary>The version of the site schedule (<see cref="SiteScheduleChanged"/>) the agent runs; null when it runs only its local configuration.</summary>
+    public long? AppliedScheduleVersion { get; init; }
+
+    /// <summary>Why the last schedule the agent was given could not be applied (it keeps the previous one); null when it could.</summary>
+    public string? ScheduleError { get; init; }
 }

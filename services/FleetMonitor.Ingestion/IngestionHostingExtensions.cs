@@ -1,7 +1,9 @@
 using FleetMonitor.Ingestion.Heartbeats;
 using FleetMonitor.Ingestion.Results;
+using FleetMonitor.ServiceDefaults;
 using FleetMonitor.Storage;
 using MassTransit;
+using Microsoft.Extensions.Options;
 
 namespace FleetMonitor.Ingestion;
 
@@ -16,6 +18,16 @@ public static class IngestionHostingExtensions
         builder.Services.AddSingleton<IngestionMetrics>();
         builder.Services.AddSingleton<ResultBatchWriter>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ResultBatchWriter>());
+        builder.Services.AddSingleton<IRabbitMqTopologyContributor, StateChangeTopology>();
+        builder.Services.AddSingleton<StateChangeRelay>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<StateChangeRelay>());
+        builder.Services.AddOptions<MassTransitHostOptions>().Configure<IOptions<IngestionOptions>>((host, ingestion) =>
+        {
+            // A receive endpoint whose connection dropped restarts after at most this long, even when a delivery in
+            // flight never ends; the cancelled deliveries go back to the queue.
+            host.ConsumerStopTimeout = ingestion.Value.ConsumerStopTimeout;
+            host.StopTimeout = ingestion.Value.ConsumerStopTimeout + TimeSpan.FromSeconds(5);
+        });
         return builder;
     }
 

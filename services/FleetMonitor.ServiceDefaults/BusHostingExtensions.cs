@@ -16,6 +16,8 @@ public static class BusHostingExtensions
 
         builder.Services.AddMassTransit(x =>
         {
+            // MassTransit would otherwise report usage data to an outside host at start.
+            x.DisableUsageTelemetry();
             x.SetKebabCaseEndpointNameFormatter();
             configureConsumers(x);
 
@@ -32,6 +34,11 @@ public static class BusHostingExtensions
                             h.UseSsl(s => s.Protocol = System.Security.Authentication.SslProtocols.Tls12 | System.Security.Authentication.SslProtocols.Tls13);
                         }
                     });
+                    foreach (var contributor in context.GetServices<IRabbitMqTopologyContributor>())
+                    {
+                        contributor.Configure(cfg);
+                    }
+
                     cfg.ConfigureEndpoints(context);
                 });
             }

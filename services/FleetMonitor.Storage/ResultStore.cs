@@ -9,13 +9,21 @@ using Npgsql;
 namespace FleetMonitor.Storage;
 
 /// <summary>Stores probe results idempotently and keeps <c>endpoint_state</c>, the latest state per agent and probe.</summary>
-public sealed class ResultStore(Database database, TimeProvider timeProvider)
+public sealed class ResultStore(Database database, StateChangeOutbox outbox, TimeProvider timeProvider)
 {
     private readonly ConcurrentDictionary<DateOnly, bool> _partitions = new();
 
+    /// <summary>A store with its own outbox writer (tests and tools that build the store by hand).</summary>
+    public ResultStore(Database database, TimeProvider timeProvider)
+        : this(database, new StateChangeOutbox(database, timeProvider), timeProvider)
+    {
+    }
+
     /// <summary>
     /// Writes a batch in one transaction: results already stored (same id) are skipped, the agents and sites are
-    /// recorded, and the latest state moves forward; the returned changes are those whose outcome or findings differ.
+    /// recorded, the latest state moves forward, and the changes (outcome or findings differ) are appended to the
+    /// state-change outbox. Every write goes in one global key order (result id; site; agent; agent and probe), so
+    /// concurrent batches, even with the same rows after a redelivery, wait for each other and never deadlock.
     /// </summary>
     public async Task<StoreBatchResult> StoreBatchAsync(IReadOnlyList<ProbeCompleted> results, CancellationToken cancellationToken)
     {
@@ -25,7 +33,7 @@ public sealed class ResultStore(Database database, TimeProvider timeProvider)
         }
 
         var now = timeProvider.GetUtcNow();
-        var rows = results.DistinctBy(r => r.Id).Select(r => new ResultParameters(r, now)).ToList();
+        var rows = results.DistinctBy(r => r.Id).OrderBy(r => r.Id).Select(r => new ResultParameters(r, now)).ToList();
 
         if (database.Dialect == StorageDialect.PostgreSql)
         {
@@ -40,6 +48,7 @@ public sealed class ResultStore(Database database, TimeProvider timeProvider)
 
         await UpsertSitesAndAgentsAsync(connection, transaction, insertedRows, now, cancellationToken);
         var changes = await AdvanceStateAsync(connection, transaction, insertedRows, now, cancellationToken);
+        await outbox.AppendAsync(connection, transaction, changes, cancellationToken);
 
         await transaction.CommitAsync(cancellationToken);
         return new StoreBatchResult(inserted.Count, results.Count - inserted.Count, changes);

@@ -5,9 +5,10 @@ using Quartz;
 
 namespace FleetMonitor.Agent.Scheduling;
 
-/// <summary>Sends the agent's heartbeat: version, host name, schedule size and outbox backlog.</summary>
+/// <summary>Sends the agent's heartbeat: version, host name, schedule size and version (or why it was refused), outbox backlog.</summary>
 [DisallowConcurrentExecution]
-public sealed class HeartbeatJob(AgentMessages messages, ResultOutbox outbox, IOptionsMonitor<AgentOptions> options, TimeProvider timeProvider) : IJob
+public sealed class HeartbeatJob(
+    AgentMessages messages, ResultOutbox outbox, ActiveProbes active, ScheduleStatus schedule, IOptionsMonitor<AgentOptions> options, TimeProvider timeProvider) : IJob
 {
     public async Task Execute(IJobExecutionContext context)
     {
@@ -20,7 +21,9 @@ public sealed class HeartbeatJob(AgentMessages messages, ResultOutbox outbox, IO
             SentAt = timeProvider.GetUtcNow(),
             AgentVersion = typeof(HeartbeatJob).Assembly.GetName().Version?.ToString() ?? "0.0.0",
             Hostname = Environment.MachineName,
-            ScheduledProbes = agent.Probes.Count,
+            ScheduledProbes = active.Count,
+            AppliedScheduleVersion = schedule.AppliedVersion,
+            ScheduleError = schedule.Error,
             OutboxBacklog = await outbox.CountAsync(context.CancellationToken),
         }, context.CancellationToken);
     }

@@ -138,7 +138,7 @@ public sealed class ExposureProbe(TimeProvider timeProvider) : IProbe
         // No proxy: the Reflector scans the address the request comes from, which must be this site's, not a proxy's.
         using var handler = new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false, UseCookies = false };
         using var client = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
-        using var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(scanRequest, ExposureScanProtocol.JsonOptions));
+        using var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(scanRequest, ExposureScanJsonContext.Default.ExposureScanRequest));
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         using var message = new HttpRequestMessage(HttpMethod.Post, endpoint) { Content = content };
         message.Headers.UserAgent.Add(new ProductInfoHeaderValue("FleetMonitor-Probe", "1.0"));
@@ -171,7 +171,7 @@ public sealed class ExposureProbe(TimeProvider timeProvider) : IProbe
             return;
         }
 
-        var result = JsonSerializer.Deserialize<ExposureScanResult>(body, ExposureScanProtocol.JsonOptions)
+        var result = JsonSerializer.Deserialize(body, ExposureScanJsonContext.Default.ExposureScanResult)
             ?? throw new JsonException("the scan result is null");
         Report(result, forbidden, observation);
     }

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 
 namespace FleetMonitor.Probes.Exposure;
 
@@ -48,11 +47,7 @@ public static class ExposureScanProtocol
     private const string ResultLabel = "fleetmonitor-exposure-result-v1";
 
     /// <summary>camelCase JSON that refuses members it does not know, so that a request cannot carry anything the MAC does not cover.</summary>
-    public static JsonSerializerOptions JsonOptions { get; } = new(JsonSerializerDefaults.Web)
-    {
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-    };
+    public static JsonSerializerOptions JsonOptions => ExposureScanJsonContext.Default.Options;
 
     public static string NewNonce() => RandomNumberGenerator.GetHexString(NonceHexLength, lowercase: true);
 

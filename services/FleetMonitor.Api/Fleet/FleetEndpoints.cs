@@ -1,3 +1,4 @@
+using FleetMonitor.Api.Access;
 using FleetMonitor.Api.Sites;
 using FleetMonitor.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -9,7 +10,7 @@ public static class FleetEndpoints
 {
     public static RouteGroupBuilder MapFleetEndpoints(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/fleet").WithTags("Fleet");
+        var group = routes.MapGroup("/fleet").WithTags("Fleet").RequireViewer();
         group.MapGet("/state", ListStateAsync);
         group.MapGet("/summary", GetSummaryAsync);
         return group;

@@ -5,7 +5,8 @@ using MassTransit;
 namespace FleetMonitor.Ingestion.Heartbeats;
 
 /// <summary>Records agent heartbeats (agent version, host name, outbox backlog, last seen).</summary>
-public sealed class AgentHeartbeatConsumer(AgentStore agents, IngestionMetrics metrics) : IConsumer<AgentHeartbeatSent>
+public sealed class AgentHeartbeatConsumer(AgentStore agents, IngestionMetrics metrics, TimeProvider timeProvider, ILogger<AgentHeartbeatConsumer> logger)
+    : IConsumer<AgentHeartbeatSent>
 {
     public async Task Consume(ConsumeContext<AgentHeartbeatSent> context)
     {
@@ -19,7 +20,21 @@ public sealed class AgentHeartbeatConsumer(AgentStore agents, IngestionMetrics m
             throw new InvalidMessageException("heartbeat: schemaVersion 1 with agentId, siteId and agentVersion is required");
         }
 
-        await agents.RecordHeartbeatAsync(heartbeat, context.CancellationToken);
+        await TransientRetry.RunAsync(
+            async ct =>
+            {
+                try
+                {
+                    await agents.RecordHeartbeatAsync(heartbeat, ct);
+                }
+                catch (Exception e) when (!ct.IsCancellationRequested && TransientFailures.IsTransient(e))
+                {
+                    throw new TransientStorageException("The database is unavailable: " + e.Message, e);
+                }
+            },
+            timeProvider,
+            logger,
+            context.CancellationToken);
         metrics.HeartbeatRecorded();
     }
 }

@@ -4,8 +4,12 @@ using Microsoft.Extensions.Options;
 
 namespace FleetMonitor.Ingestion.Results;
 
-/// <summary>Validates each agent result and hands it to the batch writer; acknowledged only once stored.</summary>
-public sealed class ProbeCompletedConsumer(ResultBatchWriter writer, TimeProvider timeProvider, IOptions<IngestionOptions> options)
+/// <summary>
+/// Validates each agent result and hands it to the batch writer; acknowledged only once stored. An invalid result goes
+/// to the error queue; a database outage is waited out (the message stays unacknowledged), however long it lasts.
+/// </summary>
+public sealed class ProbeCompletedConsumer(
+    ResultBatchWriter writer, TimeProvider timeProvider, IOptions<IngestionOptions> options, ILogger<ProbeCompletedConsumer> logger)
     : IConsumer<ProbeCompleted>
 {
     public async Task Consume(ConsumeContext<ProbeCompleted> context)
@@ -16,6 +20,6 @@ public sealed class ProbeCompletedConsumer(ResultBatchWriter writer, TimeProvide
             throw new InvalidMessageException(string.Join("; ", errors));
         }
 
-        await writer.WriteAsync(context.Message, context.CancellationToken);
+        await TransientRetry.RunAsync(ct => writer.WriteAsync(context.Message, ct), timeProvider, logger, context.CancellationToken);
     }
 }

@@ -46,6 +46,9 @@ internal static class AgentEndpointConfiguration
             r.Ignore<InvalidMessageException>();
             r.Ignore<SerializationException>();
             r.Ignore<JsonException>();
+            // Transient database failures are retried inside the consumer without limit (TransientRetry); one that
+            // still escapes (the consume was cancelled) must not use up the few retries meant for real faults.
+            r.Ignore<TransientStorageException>();
             r.Exponential(5, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(500));
         });
 

@@ -9,7 +9,8 @@ namespace FleetMonitor.Ingestion.Results;
 /// the same message are not; the message then goes to the error queue with the invalid ones named (storing again from
 /// there is harmless: the insert is idempotent).
 /// </summary>
-public sealed class ProbeResultsBatchedConsumer(ResultBatchWriter writer, TimeProvider timeProvider, IOptions<IngestionOptions> options)
+public sealed class ProbeResultsBatchedConsumer(
+    ResultBatchWriter writer, TimeProvider timeProvider, IOptions<IngestionOptions> options, ILogger<ProbeResultsBatchedConsumer> logger)
     : IConsumer<ProbeResultsBatched>
 {
     public async Task Consume(ConsumeContext<ProbeResultsBatched> context)
@@ -48,7 +49,7 @@ public sealed class ProbeResultsBatchedConsumer(ResultBatchWriter writer, TimePr
             }
         }
 
-        await writer.WriteAsync(valid, context.CancellationToken);
+        await TransientRetry.RunAsync(ct => writer.WriteAsync(valid, ct), timeProvider, logger, context.CancellationToken);
         if (errors.Count > 0)
         {
             throw new InvalidMessageException($"{errors.Count} of {batch.Results.Count} results are invalid (the others are stored): {string.Join(" | ", errors)}");

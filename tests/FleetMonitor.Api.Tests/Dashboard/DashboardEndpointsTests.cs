@@ -1,4 +1,5 @@
 using System.Net;
+using FleetMonitor.Api.Access;
 
 namespace FleetMonitor.Api.Tests.Dashboard;
 
@@ -9,7 +10,7 @@ public sealed class DashboardEndpointsTests(ApiFixture fixture) : IClassFixture<
     [InlineData("/dashboard")]
     public async Task Page_is_served_with_a_strict_content_security_policy(string path)
     {
-        using var client = fixture.CreateClient();
+        using var client = fixture.CreateClient(AccessRoles.Viewer);
 
         var response = await client.GetAsync(path);
 
@@ -27,7 +28,7 @@ public sealed class DashboardEndpointsTests(ApiFixture fixture) : IClassFixture<
     [Fact]
     public async Task Script_is_served_and_polls_the_fleet_endpoints_without_innerHTML()
     {
-        using var client = fixture.CreateClient();
+        using var client = fixture.CreateClient(AccessRoles.Viewer);
 
         var response = await client.GetAsync("/dashboard/app.js");
 
@@ -46,7 +47,7 @@ public sealed class DashboardEndpointsTests(ApiFixture fixture) : IClassFixture<
     [Fact]
     public async Task Stylesheet_is_served()
     {
-        using var client = fixture.CreateClient();
+        using var client = fixture.CreateClient(AccessRoles.Viewer);
 
         var response = await client.GetAsync("/dashboard/app.css");
 
@@ -58,7 +59,7 @@ public sealed class DashboardEndpointsTests(ApiFixture fixture) : IClassFixture<
     [Fact]
     public async Task Unchanged_file_is_a_304_for_its_etag()
     {
-        using var client = fixture.CreateClient();
+        using var client = fixture.CreateClient(AccessRoles.Viewer);
         var first = await client.GetAsync("/dashboard/app.js");
         var etag = first.Headers.ETag ?? throw new InvalidOperationException("No ETag on the script.");
 
