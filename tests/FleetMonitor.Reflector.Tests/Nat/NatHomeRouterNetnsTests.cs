@@ -33,8 +33,9 @@ public sealed class NatHomeRouterNetnsTests(ITestOutputHelper output)
         await using var reflector = await StunReflector.StartAsync(net);
         await using var coturn = await CoturnPeer.StartAsync(net);
 
-        var oursTask = NatProbeRunner.RunAsync(net, StunReflector.Target, TimeSpan.FromSeconds(8), new Dictionary<string, string>(Credentials) { ["max_lifetime_s"] = "0" });
-        var coturnTask = NatProbeRunner.RunAsync(net, CoturnPeer.Target, TimeSpan.FromSeconds(8), new Dictionary<string, string> { ["max_lifetime_s"] = "0" });
+        // Generous timeouts: the probe ends once the verdict is decided (about 3 s), the timeout only bounds a starved machine.
+        var oursTask = NatProbeRunner.RunAsync(net, StunReflector.Target, TimeSpan.FromSeconds(15), new Dictionary<string, string>(Credentials) { ["max_lifetime_s"] = "0" });
+        var coturnTask = NatProbeRunner.RunAsync(net, CoturnPeer.Target, TimeSpan.FromSeconds(15), new Dictionary<string, string> { ["max_lifetime_s"] = "0" });
         var (ours, againstCoturn) = (await oursTask, await coturnTask);
         output.WriteLine(JsonSerializer.Serialize(ours, WireFormat.Options));
         output.WriteLine(JsonSerializer.Serialize(againstCoturn, WireFormat.Options));

@@ -39,8 +39,7 @@ internal static class MiniupnpdRouter
         }
         """;
 
-    /// <summary>Starts miniupnpd on the router; <paramref name="leases"/> (<c>PROTO:eport:client:iport:0:description</c>) are mappings it restores at start from its lease file.</summary>
-    public static async Task<NetnsDaemon> StartAsync(RouterTopology net, IReadOnlyList<string>? leases = null)
+    public static async Task<NetnsDaemon> StartAsync(RouterTopology net)
     {
         var nft = Command.Find("nft");
         if (nft is null)
@@ -51,8 +50,6 @@ internal static class MiniupnpdRouter
         NetnsTopology.Exec(net.Router, nft, "-f", chains);
 
         var config = Path.Combine(directory, "miniupnpd.conf");
-        var leaseFile = Path.Combine(directory, "upnp.leases");
-        await File.WriteAllLinesAsync(leaseFile, leases ?? []);
         await File.WriteAllTextAsync(config, string.Join('\n',
             $"ext_ifname={RouterTopology.WanInterface}",
             $"listening_ip={RouterTopology.LanInterface}",
@@ -66,26 +63,15 @@ internal static class MiniupnpdRouter
             $"ext_stun_port={StunResponder.PrimaryPort.ToString(CultureInfo.InvariantCulture)}",
             "uuid=3d3cec3a-8cf0-11e0-98ee-001a6b98aa41",
             "notify_interval=60",
-            $"lease_file={leaseFile}",
             "clean_ruleset_interval=600",
             "allow 1-65535 10.77.0.0/24 1-65535",
             "deny 0-65535 0.0.0.0/0 0-65535",
             ""));
         var daemon = NetnsDaemon.Start(net.Router, "miniupnpd", "miniupnpd", "-f", config, "-d", "-P", Path.Combine(directory, "miniupnpd.pid")).Owning(directory);
-        // It restores the leases before it listens, each slower than the last (it walks its chain per rule): a generous bound.
-        await daemon.WaitUntilAsync("miniupnpd", () => daemon.Output.Contains("HTTP listening on port", StringComparison.Ordinal), TimeSpan.FromSeconds(15 + (2 * (leases?.Count ?? 0))));
+        await daemon.WaitUntilAsync("miniupnpd", () => daemon.Output.Contains("HTTP listening on port", StringComparison.Ordinal), TimeSpan.FromSeconds(15));
         Assert.True(daemon.Output.Contains("Port forwarding is now enabled", StringComparison.Ordinal),
             $"miniupnpd did not enable port forwarding after STUN:\n{daemon.Output}");
         return daemon;
-    }
-
-    /// <summary>The DNAT rules miniupnpd keeps in the router's <c>prerouting_miniupnpd</c> chain: its own list of mappings, <c>UDP 20000 -&gt; 10.77.0.2:20000</c> style.</summary>
-    public static IReadOnlySet<string> NftMappings(RouterTopology net)
-    {
-        var listing = NetnsTopology.Exec(net.Router, Command.Find("nft")!, "list", "chain", "inet", "filter", "prerouting_miniupnpd");
-        var rule = new System.Text.RegularExpressions.Regex(@"(udp|tcp) dport (\d+) .*?dnat (?:ip )?to ([\d.]+):(\d+)");
-        return listing.Split('\n').Select(l => rule.Match(l)).Where(m => m.Success)
-            .Select(m => $"{m.Groups[1].Value.ToUpperInvariant()} {m.Groups[2].Value} -> {m.Groups[3].Value}:{m.Groups[4].Value}").ToHashSet();
     }
 
     /// <summary>upnpc (Debian's miniupnpc) in <paramref name="ns"/> against the IGD; arguments after <c>-u URL</c>.</summary>

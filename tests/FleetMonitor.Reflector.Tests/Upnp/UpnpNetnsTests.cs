@@ -73,7 +73,10 @@ public sealed class UpnpNetnsTests(ITestOutputHelper output) : IDisposable
         int[] ports = [.. Enumerable.Range(20000, 12)];
         await MiniupnpdRouter.UpnpcAsync(_net.Client, TimeSpan.FromSeconds(60), ["-e", "softphone", "-r", .. ports.SelectMany(p => new[] { $"{p}", "UDP" })]);
         var truth = ports.Select(p => $"UDP {p} -> {RouterTopology.ClientAddress}:{p}").ToHashSet();
-        Assert.True(truth.SetEquals(MiniupnpdRouter.NftMappings(_net)), $"miniupnpd's rules are not the 12 mappings:\n{miniupnpd.Output}");
+        var listed = await MiniupnpdRouter.UpnpcAsync(_net.Client, "-l");
+        var known = System.Text.RegularExpressions.Regex.Matches(listed, @"(UDP|TCP)\s+(\d+)->([\d.]+):(\d+)")
+            .Select(m => $"{m.Groups[1].Value} {m.Groups[2].Value} -> {m.Groups[3].Value}:{m.Groups[4].Value}").ToHashSet();
+        Assert.True(truth.SetEquals(known), $"miniupnpd's list (upnpc -l) is not the 12 mappings:\n{listed}");
 
         const string entry = "#GetGenericPortMappingEntry";
         int Entries() => miniupnpd.Output.Split('\n').Count(l => l.Contains(entry, StringComparison.Ordinal));
