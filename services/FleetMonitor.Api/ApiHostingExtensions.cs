@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using FleetMonitor.Api.Agents;
 using FleetMonitor.Api.Dashboard;
 using FleetMonitor.Api.Definitions;
+using FleetMonitor.Api.Enrolment;
 using FleetMonitor.Api.Fleet;
 using FleetMonitor.Api.Sites;
 using FleetMonitor.Storage;
@@ -36,6 +37,8 @@ public static class ApiHostingExtensions
         api.MapAgentEndpoints();
         api.MapFleetEndpoints();
         api.MapDefinitionEndpoints();
+        api.MapEnrolmentEndpoints();
+        api.MapEnrolEndpoint();
         app.MapDashboard();
         return app;
     }

@@ -5,7 +5,7 @@ using MassTransit;
 namespace FleetMonitor.Ingestion.Heartbeats;
 
 /// <summary>Records agent heartbeats (agent version, host name, outbox backlog, last seen).</summary>
-public sealed class AgentHeartbeatConsumer(AgentStore agents, IngestionMetrics metrics) : IConsumer<AgentHeartbeatSent>
+public sealed class AgentHeartbeatConsumer(AgentStore agents, IngestionMetrics metrics, Identity.AgentIdentityCheck identity) : IConsumer<AgentHeartbeatSent>
 {
     public async Task Consume(ConsumeContext<AgentHeartbeatSent> context)
     {
@@ -19,6 +19,7 @@ public sealed class AgentHeartbeatConsumer(AgentStore agents, IngestionMetrics m
             throw new InvalidMessageException("heartbeat: schemaVersion 1 with agentId, siteId and agentVersion is required");
         }
 
+        await identity.EnsureAsync(context, heartbeat.AgentId, heartbeat.SiteId);
         await agents.RecordHeartbeatAsync(heartbeat, context.CancellationToken);
         metrics.HeartbeatRecorded();
     }

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 namespace FleetMonitor.Ingestion.Results;
 
 /// <summary>Validates each agent result and hands it to the batch writer; acknowledged only once stored.</summary>
-public sealed class ProbeCompletedConsumer(ResultBatchWriter writer, TimeProvider timeProvider, IOptions<IngestionOptions> options)
+public sealed class ProbeCompletedConsumer(ResultBatchWriter writer, TimeProvider timeProvider, IOptions<IngestionOptions> options, Identity.AgentIdentityCheck identity)
     : IConsumer<ProbeCompleted>
 {
     public async Task Consume(ConsumeContext<ProbeCompleted> context)
@@ -15,6 +15,8 @@ public sealed class ProbeCompletedConsumer(ResultBatchWriter writer, TimeProvide
         {
             throw new InvalidMessageException(string.Join("; ", errors));
         }
+
+        await identity.EnsureAsync(context, context.Message.AgentId, context.Message.SiteId);
 
         await writer.WriteAsync(context.Message, context.CancellationToken);
     }

@@ -9,7 +9,7 @@ namespace FleetMonitor.Ingestion.Results;
 /// the same message are not; the message then goes to the error queue with the invalid ones named (storing again from
 /// there is harmless: the insert is idempotent).
 /// </summary>
-public sealed class ProbeResultsBatchedConsumer(ResultBatchWriter writer, TimeProvider timeProvider, IOptions<IngestionOptions> options)
+public sealed class ProbeResultsBatchedConsumer(ResultBatchWriter writer, TimeProvider timeProvider, IOptions<IngestionOptions> options, Identity.AgentIdentityCheck identity)
     : IConsumer<ProbeResultsBatched>
 {
     public async Task Consume(ConsumeContext<ProbeResultsBatched> context)
@@ -26,6 +26,7 @@ public sealed class ProbeResultsBatchedConsumer(ResultBatchWriter writer, TimePr
                 $"batch: schemaVersion {ProbeResultsBatched.CurrentSchemaVersion}, agentId, siteId and 1 to {ProbeResultsBatched.MaxResults} results are required");
         }
 
+        await identity.EnsureAsync(context, batch.AgentId, batch.SiteId);
         var now = timeProvider.GetUtcNow();
         var valid = new List<ProbeCompleted>(batch.Results.Count);
         var errors = new List<string>();
