@@ -3,6 +3,7 @@ using FleetMonitor.Api.Access;
 using FleetMonitor.Api.Agents;
 using FleetMonitor.Api.Dashboard;
 using FleetMonitor.Api.Definitions;
+using FleetMonitor.Api.Enrolment;
 using FleetMonitor.Api.Fleet;
 using FleetMonitor.Api.Sites;
 using FleetMonitor.Storage;
@@ -50,6 +51,8 @@ public static class ApiHostingExtensions
         api.MapUserEndpoints();
         api.MapTokenEndpoints();
         api.MapAuditEndpoints();
+        api.MapEnrolmentEndpoints();
+        api.MapEnrolEndpoint();
         app.MapDashboard();
         return app;
     }

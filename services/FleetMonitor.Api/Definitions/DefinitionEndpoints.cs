@@ -171,7 +171,7 @@ public static class DefinitionEndpoints
             // An ad-hoc probe is checked as a definition run every 600 s would be: the same kind, target, parameter and timeout rules.
             var adhocId = $"adhoc-{requestId.ToString("N")[^12..]}";
             var draft = DefinitionRules.Validate(
-                siteId, "adhoc-check", new DefinitionRequest(body.Kind, body.Target, DefinitionRules.MaxTimeoutSeconds, null, "UTC", body.TimeoutSeconds, body.Parameters, true),
+                siteId, "probe-now", new DefinitionRequest(body.Kind, body.Target, DefinitionRules.MaxTimeoutSeconds, null, "UTC", body.TimeoutSeconds, body.Parameters, true),
                 now, errors);
             if (draft is not null)
             {
