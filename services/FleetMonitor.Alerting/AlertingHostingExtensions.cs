@@ -61,11 +61,16 @@ public static class AlertingHostingExtensions
     }
 
     /// <summary>Alerting's consumers, for the host's one MassTransit registration.</summary>
-    public static void AddConsumers(IBusRegistrationConfigurator bus)
+    public static void AddConsumers(IBusRegistrationConfigurator bus, IConfiguration configuration)
     {
+        var options = configuration.GetSection(AlertingOptions.SectionName).Get<AlertingOptions>() ?? new AlertingOptions();
         bus.AddConsumer<StateChangedConsumer, StateChangedConsumerDefinition>();
-        bus.AddConsumer<ResultConsumer, ResultConsumerDefinition>();
-        bus.AddConsumer<ResultBatchConsumer, ResultBatchConsumerDefinition>();
+        if (options.ConsumeResults)
+        {
+            bus.AddConsumer<ResultConsumer, ResultConsumerDefinition>();
+            bus.AddConsumer<ResultBatchConsumer, ResultBatchConsumerDefinition>();
+        }
+
         bus.AddReceiveObserver<RejectedMessageObserver>();
     }
 }
