@@ -56,7 +56,13 @@ public static class AlertingHostingExtensions
             q.AddTrigger(t => t.ForJob(job).WithIdentity("agent-offline", "alerting")
                 .WithSimpleSchedule(s => s.WithInterval(alerting.OfflineCheckInterval).RepeatForever().WithMisfireHandlingInstructionNextWithRemainingCount()));
         });
-        services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
+        // The embedded server's agent runs Quartz too: one scheduler per container (AddQuartz adds to the same
+        // options), started by one hosted service.
+        if (!services.Any(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType?.Name == "QuartzHostedService"))
+        {
+            services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
+        }
+
         return builder;
     }
 

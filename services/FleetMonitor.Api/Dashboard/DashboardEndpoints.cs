@@ -13,12 +13,16 @@ public static class DashboardEndpoints
         var page = DashboardAsset.Load("index.html", "text/html; charset=utf-8");
         var script = DashboardAsset.Load("app.js", "text/javascript; charset=utf-8");
         var style = DashboardAsset.Load("app.css", "text/css; charset=utf-8");
+        var alerts = (Page: DashboardAsset.Load("alerts.html", "text/html; charset=utf-8"), Script: DashboardAsset.Load("alerts.js", "text/javascript; charset=utf-8"), Style: DashboardAsset.Load("alerts.css", "text/css; charset=utf-8"));
 
         var group = routes.MapGroup("/").WithTags("Dashboard").ExcludeFromDescription();
         group.MapGet("/", Serve(page));
         group.MapGet("/dashboard", Serve(page));
         group.MapGet("/dashboard/app.js", Serve(script));
         group.MapGet("/dashboard/app.css", Serve(style));
+        group.MapGet("/alerts", Serve(alerts.Page));
+        group.MapGet("/dashboard/alerts.js", Serve(alerts.Script));
+        group.MapGet("/dashboard/alerts.css", Serve(alerts.Style));
         return group;
     }
 
