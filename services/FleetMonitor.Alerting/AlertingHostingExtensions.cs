@@ -56,16 +56,27 @@ public static class AlertingHostingExtensions
             q.AddTrigger(t => t.ForJob(job).WithIdentity("agent-offline", "alerting")
                 .WithSimpleSchedule(s => s.WithInterval(alerting.OfflineCheckInterval).RepeatForever().WithMisfireHandlingInstructionNextWithRemainingCount()));
         });
-        services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
+        // The embedded server's agent runs Quartz too: one scheduler per container (AddQuartz adds to the same
+        // options), started by one hosted service.
+        if (!services.Any(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType?.Name == "QuartzHostedService"))
+        {
+            services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
+        }
+
         return builder;
     }
 
     /// <summary>Alerting's consumers, for the host's one MassTransit registration.</summary>
-    public static void AddConsumers(IBusRegistrationConfigurator bus)
+    public static void AddConsumers(IBusRegistrationConfigurator bus, IConfiguration configuration)
     {
+        var options = configuration.GetSection(AlertingOptions.SectionName).Get<AlertingOptions>() ?? new AlertingOptions();
         bus.AddConsumer<StateChangedConsumer, StateChangedConsumerDefinition>();
-        bus.AddConsumer<ResultConsumer, ResultConsumerDefinition>();
-        bus.AddConsumer<ResultBatchConsumer, ResultBatchConsumerDefinition>();
+        if (options.ConsumeResults)
+        {
+            bus.AddConsumer<ResultConsumer, ResultConsumerDefinition>();
+            bus.AddConsumer<ResultBatchConsumer, ResultBatchConsumerDefinition>();
+        }
+
         bus.AddReceiveObserver<RejectedMessageObserver>();
     }
 }

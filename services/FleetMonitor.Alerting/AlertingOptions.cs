@@ -33,6 +33,10 @@ public sealed class AlertingOptions
     [Range(typeof(TimeSpan), "00:00:00.010", "1.00:00:00")]
     public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>How long one delivery may take; a delivery claimed by a replica that died is taken over after twice this.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
+    public TimeSpan DeliveryTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>How often the dispatcher looks for due deliveries when nothing woke it.</summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
     public TimeSpan DispatchPollInterval { get; set; } = TimeSpan.FromSeconds(1);

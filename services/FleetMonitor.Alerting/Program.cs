@@ -5,7 +5,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddFleetMonitorAlerting();
-builder.AddFleetMonitorBus(AlertingHostingExtensions.AddConsumers);
+builder.AddFleetMonitorBus(bus => AlertingHostingExtensions.AddConsumers(bus, builder.Configuration));
 
 var app = builder.Build();
 app.MapServiceDefaults();

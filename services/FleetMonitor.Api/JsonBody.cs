@@ -16,6 +16,12 @@ internal static class JsonBody
     public static async Task<T?> ReadAsync<T>(HttpRequest request, RequestErrors errors, string shape, CancellationToken cancellationToken)
         where T : class
     {
+        if (!request.HasJsonContentType())
+        {
+            errors.Add("body", "The request body must be application/json.");
+            return null;
+        }
+
         T? body;
         try
         {

@@ -1,4 +1,5 @@
 using FleetMonitor.Ingestion.Heartbeats;
+using FleetMonitor.Ingestion.Identity;
 using FleetMonitor.Ingestion.Results;
 using FleetMonitor.Storage;
 using MassTransit;
@@ -16,6 +17,8 @@ public static class IngestionHostingExtensions
         builder.Services.AddOptions<IngestionOptions>().BindConfiguration(IngestionOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddFleetMonitorStorage();
         builder.Services.AddSingleton<IngestionMetrics>();
+        builder.Services.AddOptions<AgentIdentityOptions>().BindConfiguration(AgentIdentityOptions.SectionName).ValidateOnStart();
+        builder.Services.AddSingleton<AgentIdentityCheck>();
         builder.Services.AddSingleton<ResultBatchWriter>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ResultBatchWriter>());
         builder.Services.AddSingleton<AlertingQueueDeclaration>();
@@ -43,6 +46,7 @@ public static class IngestionHostingExtensions
         bus.AddConsumer<ProbeCompletedConsumer, ProbeCompletedConsumerDefinition>();
         bus.AddConsumer<ProbeResultsBatchedConsumer, ProbeResultsBatchedConsumerDefinition>();
         bus.AddConsumer<AgentHeartbeatConsumer, AgentHeartbeatConsumerDefinition>();
+        bus.AddConsumer<AgentScheduleStatusConsumer, AgentScheduleStatusConsumerDefinition>();
         bus.AddReceiveObserver<RejectedMessageObserver>();
     }
 

@@ -27,6 +27,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<UserStore>();
         services.AddSingleton<ApiTokenStore>();
         services.AddSingleton<AuditStore>();
+        services.AddSingleton<FleetVersionStore>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         return services;

@@ -1,9 +1,10 @@
 using System.CommandLine;
+using FleetMonitor.Agent.Control;
 using FleetMonitor.Probes;
 
 namespace FleetMonitor.Agent.Cli;
 
-/// <summary>The agent's command line: <c>run</c>, <c>probe</c>, <c>status</c>, <c>install</c>, <c>uninstall</c>, <c>--help</c>, <c>--version</c>.</summary>
+/// <summary>The agent's command line: <c>run</c>, <c>probe</c>, <c>status</c>, <c>enrol</c>, <c>install</c>, <c>uninstall</c>, <c>--help</c>, <c>--version</c>.</summary>
 internal static class AgentCommandLine
 {
     /// <summary>The agent's configuration file, relative to the current directory; shared by the commands that read it.</summary>
@@ -22,8 +23,23 @@ internal static class AgentCommandLine
             StatusCommand.Create(),
             InstallCommand.CreateInstall(),
             InstallCommand.CreateUninstall(),
+            CreateEnrol(),
         };
         return root;
+    }
+
+    private static Command CreateEnrol()
+    {
+        var server = new Option<string>("--server") { Description = "the FleetMonitor server's URL", Required = true };
+        var token = new Option<string>("--token") { Description = "the site's enrolment token", Required = true };
+        var config = new Option<string>("--config", "-c") { Description = "the configuration file to write (must not exist)", DefaultValueFactory = _ => AgentConfiguration.DefaultFileName };
+        var command = new Command("enrol", "Exchange a site enrolment token for this agent's identity and credentials; writes them to --config (mode 0600). Exit 0 enrolled, 1 refused or unreachable, 2 usage error.")
+        {
+            server, token, config,
+        };
+        command.SetAction((parse, cancellationToken) => EnrolCommand.RunAsync(
+            parse.GetValue(server)!, parse.GetValue(token)!, parse.GetValue(config)!, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancellationToken));
+        return command;
     }
 
     public static async Task<int> InvokeAsync(string[] args, TextWriter output, TextWriter error)

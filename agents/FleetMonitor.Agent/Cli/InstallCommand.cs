@@ -41,11 +41,29 @@ internal static class InstallCommand
             }
 
             var layout = new ServiceLayout(parse.GetValue(Platform) ?? ServiceLayout.Current, Path.GetFullPath(parse.GetValue(Root)!));
-            var binary = Environment.ProcessPath ?? throw new InvalidOperationException("the agent's own path is unknown");
+            if (AgentBinary() is not { } binary)
+            {
+                await error.WriteLineAsync("install: run the published agent (fleetmonitor-agent), not through dotnet");
+                return ExitCodes.Usage;
+            }
+
             await new ServiceInstaller(layout, output).InstallAsync(binary, configuration.Path!, start: !parse.GetValue(noStart), cancellationToken);
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    /// <summary>This program's file: the published binary, or the build's app host when run through <c>dotnet</c>.</summary>
+    private static string? AgentBinary()
+    {
+        const string name = "fleetmonitor-agent";
+        if (Environment.ProcessPath is { } path && Path.GetFileNameWithoutExtension(path) == name)
+        {
+            return path;
+        }
+
+        var host = Path.Combine(AppContext.BaseDirectory, OperatingSystem.IsWindows() ? name + ".exe" : name);
+        return File.Exists(host) ? host : null;
     }
 
     public static Command CreateUninstall()

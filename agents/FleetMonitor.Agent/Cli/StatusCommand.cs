@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using FleetMonitor.Agent.Control;
 using FleetMonitor.Agent.Outbox;
 
 namespace FleetMonitor.Agent.Cli;
@@ -34,20 +35,21 @@ internal static class StatusCommand
 
             using var outbox = new ResultOutbox(path, TimeProvider.System, options.OutboxMaxMessages, options.DeadLetterMaxMessages);
             var status = await outbox.StatusAsync(cancellationToken);
-            await output.WriteLineAsync(Format(status, path, options.Probes.Count, TimeProvider.System.GetUtcNow()));
+            var schedule = await new ScheduleCache(Microsoft.Extensions.Options.Options.Create(options)).LoadAsync(cancellationToken);
+            await output.WriteLineAsync(Format(status, path, schedule?.Version, options.Probes.Count, TimeProvider.System.GetUtcNow()));
             return ExitCodes.Ok;
         });
         return command;
     }
 
-    internal static string Format(OutboxStatus status, string path, int configuredProbes, DateTimeOffset now) => string.Join(
+    internal static string Format(OutboxStatus status, string path, long? scheduleVersion, int configuredProbes, DateTimeOffset now) => string.Join(
         Environment.NewLine,
         Line("outbox", path),
         Line("outbox depth", status.Depth == 0 ? "0 (nothing waiting)" : $"{status.Depth} waiting, oldest from {When(status.OldestEnqueuedAt, now)}"),
         Line("last successful publish", status.LastPublishedAt is null ? "never" : When(status.LastPublishedAt, now)),
         Line("dead letters", status.DeadLetters == 0 ? "0" : $"{status.DeadLetters} kept aside (refused by the broker; last reason: {status.LastDeadLetterReason})"),
         Line("evicted (size cap)", status.EvictedTotal.ToString(CultureInfo.InvariantCulture)),
-        Line("applied schedule", status.AppliedScheduleVersion is { } version ? $"version {version}" : $"local configuration ({configuredProbes} probes)"));
+        Line("applied schedule", scheduleVersion is { } version ? $"site schedule version {version} (from the server)" : $"local configuration only ({configuredProbes} probes)"));
 
     private static string When(DateTimeOffset? at, DateTimeOffset now)
     {

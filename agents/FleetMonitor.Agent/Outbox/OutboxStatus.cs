@@ -8,5 +8,4 @@ public sealed record OutboxStatus(
     string? LastDeadLetterReason,
     long DeadLetteredTotal,
     long EvictedTotal,
-    DateTimeOffset? LastPublishedAt,
-    string? AppliedScheduleVersion);
+    DateTimeOffset? LastPublishedAt);

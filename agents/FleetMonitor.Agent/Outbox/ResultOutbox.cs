@@ -12,8 +12,6 @@ namespace FleetMonitor.Agent.Outbox;
 /// </summary>
 public sealed class ResultOutbox : IDisposable
 {
-    public const string DefaultScheduleVersionKey = "applied_schedule_version";
-
     private const int SqliteFull = 13;
     private const string EvictedKey = "evicted_total";
     private const string DeadLetteredKey = "dead_lettered_total";
@@ -204,15 +202,6 @@ public sealed class ResultOutbox : IDisposable
         return messages;
     }
 
-    /// <summary>Records the version of the schedule the agent runs, for <c>status</c>.</summary>
-    public async Task SetAppliedScheduleVersionAsync(string version, CancellationToken cancellationToken)
-    {
-        await using var connection = Open();
-        await using var transaction = connection.BeginTransaction();
-        await SetStateAsync(connection, transaction, DefaultScheduleVersionKey, version, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-    }
-
     public async Task<OutboxStatus> StatusAsync(CancellationToken cancellationToken)
     {
         await using var connection = Open();
@@ -242,8 +231,7 @@ public sealed class ResultOutbox : IDisposable
             lastReason,
             state.TryGetValue(DeadLetteredKey, out var dead) ? long.Parse(dead, CultureInfo.InvariantCulture) : 0,
             state.TryGetValue(EvictedKey, out var evicted) ? long.Parse(evicted, CultureInfo.InvariantCulture) : 0,
-            state.TryGetValue(LastPublishedKey, out var published) ? DateTimeOffset.Parse(published, CultureInfo.InvariantCulture) : null,
-            state.GetValueOrDefault(DefaultScheduleVersionKey));
+            state.TryGetValue(LastPublishedKey, out var published) ? DateTimeOffset.Parse(published, CultureInfo.InvariantCulture) : null);
     }
 
     /// <summary>Messages waiting, as this process counts them (no query).</summary>

@@ -4,11 +4,11 @@ using Microsoft.Extensions.Options;
 namespace FleetMonitor.Alerting.Notifications;
 
 /// <summary>
-/// Periodically re-posts every open alert to Alertmanager (which resolves an alert not re-posted within its
-/// <c>resolve_timeout</c>) and queues re-notifications of firing, unacknowledged alerts for the direct channels.
+/// Periodically queues a re-post of every open alert to Alertmanager (which resolves an alert not re-posted within its
+/// <c>resolve_timeout</c>) and re-notifications of firing, unacknowledged alerts for the direct channels.
 /// </summary>
 public sealed partial class AlertRefresher(
-    NotificationStore notifications, AlertStore alerts, NotificationChannels channels, IServiceProvider services, NotificationSignal signal,
+    NotificationStore notifications, AlertStore alerts, NotificationChannels channels, NotificationSignal signal,
     TimeProvider timeProvider, IOptions<AlertingOptions> options, ILogger<AlertRefresher> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -29,18 +29,18 @@ public sealed partial class AlertRefresher(
 
     public async Task RefreshOnceAsync(CancellationToken cancellationToken)
     {
+        var queued = 0;
         if (channels.All.Contains(NotificationChannels.Alertmanager))
         {
-            var alertmanager = services.GetRequiredService<AlertmanagerNotifier>();
-            var open = await notifications.ListOpenAlertsAsync(10_000, cancellationToken);
-            foreach (var chunk in open.Chunk(500))
-            {
-                await alertmanager.PostAsync(chunk.Select(alertmanager.ToPostable).ToList(), cancellationToken);
-            }
+            queued += await notifications.QueueRefreshAsync(NotificationChannels.Alertmanager, cancellationToken);
         }
 
-        if (channels.Direct.Count > 0
-            && await alerts.QueueRenotificationsAsync(timeProvider.GetUtcNow() - options.Value.RenotifyInterval, channels.Direct, cancellationToken) > 0)
+        if (channels.Direct.Count > 0)
+        {
+            queued += await alerts.QueueRenotificationsAsync(timeProvider.GetUtcNow() - options.Value.RenotifyInterval, channels.Direct, cancellationToken);
+        }
+
+        if (queued > 0)
         {
             signal.Wake();
         }

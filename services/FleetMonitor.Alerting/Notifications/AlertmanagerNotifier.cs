@@ -5,8 +5,9 @@ using Microsoft.Extensions.Options;
 namespace FleetMonitor.Alerting.Notifications;
 
 /// <summary>
-/// Posts alerts to Alertmanager's v2 API (<c>POST /api/v2/alerts</c>): firing without <c>endsAt</c> (re-posted by the
-/// refresher so Alertmanager keeps it), resolved with <c>endsAt</c>. Routing, grouping, inhibition and receivers are Alertmanager's.
+/// Posts alerts to Alertmanager's v2 API (<c>POST /api/v2/alerts</c>) as they are at delivery time: open without
+/// <c>endsAt</c> (re-posted every refresh so Alertmanager keeps it), resolved with <c>endsAt</c>. Routing, grouping,
+/// inhibition and receivers are Alertmanager's.
 /// </summary>
 public sealed class AlertmanagerNotifier(HttpClient http, IOptions<AlertingOptions> options, AlertLinks links) : IAlertNotifier
 {

@@ -12,7 +12,6 @@ public sealed partial class NotificationDispatcher(
     NotificationStore store, AlertStore alerts, IEnumerable<IAlertNotifier> notifiers, NotificationSignal signal,
     AlertingMetrics metrics, TimeProvider timeProvider, IOptions<AlertingOptions> options, ILogger<NotificationDispatcher> logger) : BackgroundService
 {
-    private static readonly TimeSpan Lease = TimeSpan.FromSeconds(60);
     private readonly Dictionary<string, IAlertNotifier> _notifiers = notifiers.ToDictionary(n => n.Channel, StringComparer.Ordinal);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -45,7 +44,7 @@ public sealed partial class NotificationDispatcher(
     /// <summary>Delivers what is due now; returns how many deliveries were attempted.</summary>
     public async Task<int> DispatchOnceAsync(CancellationToken cancellationToken)
     {
-        var due = await store.ClaimDueAsync(100, Lease, cancellationToken);
+        var due = await store.ClaimDueAsync(100, options.Value.DeliveryTimeout * 2, cancellationToken);
         await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken },
             async (notification, token) => await DeliverAsync(notification, token));
         return due.Count;
@@ -64,9 +63,9 @@ public sealed partial class NotificationDispatcher(
             var alert = await alerts.GetAsync(notification.AlertId, cancellationToken)
                 ?? throw new InvalidOperationException($"Alert {notification.AlertId} does not exist");
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(TimeSpan.FromSeconds(30));
+            timeout.CancelAfter(options.Value.DeliveryTimeout);
             await notifier.DeliverAsync(alert, notification.Action, timeout.Token);
-            await store.MarkDeliveredAsync(notification.Id, cancellationToken);
+            await store.MarkDeliveredAsync(notification, cancellationToken);
             metrics.Delivery(notification.Channel, "delivered", Stopwatch.GetElapsedTime(started));
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)

@@ -12,6 +12,9 @@ public static class AccessSchemes
 
     public const string OpenIdConnect = "OpenIdConnect";
 
+    /// <summary>The header that carries the antiforgery token of a change made with the session cookie.</summary>
+    public const string CsrfHeader = "X-CSRF-TOKEN";
+
     /// <summary>The claim that tells which token a request came with.</summary>
     public const string TokenIdClaim = "fleetmonitor:token_id";
 }

@@ -10,7 +10,7 @@ namespace FleetMonitor.Api.Access;
 /// </summary>
 internal sealed class CsrfProtection(RequestDelegate next, IAntiforgery antiforgery)
 {
-    public const string HeaderName = "X-CSRF-TOKEN";
+    public const string HeaderName = AccessSchemes.CsrfHeader;
 
     public async Task InvokeAsync(HttpContext context)
     {

@@ -59,7 +59,7 @@ public static class DefinitionEndpoints
         }
 
         var errors = new RequestErrors();
-        var body = await JsonBody.ReadAsync<DefinitionRequest>(request, errors, cancellationToken);
+        var body = await JsonBody.ReadAsync<DefinitionRequest>(request, errors, "A JSON object with the probe definition", cancellationToken);
         var now = timeProvider.GetUtcNow();
         var draft = body is null ? null : DefinitionRules.Validate(siteId, id, body, now, errors);
         return draft is null
@@ -77,7 +77,7 @@ public static class DefinitionEndpoints
         }
 
         var errors = new RequestErrors();
-        var body = await JsonBody.ReadAsync<DefinitionRequest>(request, errors, cancellationToken);
+        var body = await JsonBody.ReadAsync<DefinitionRequest>(request, errors, "A JSON object with the probe definition", cancellationToken);
         var now = timeProvider.GetUtcNow();
         var draft = body is null ? null : DefinitionRules.Validate(siteId, id, body, now, errors);
         if (draft is null)
@@ -133,7 +133,7 @@ public static class DefinitionEndpoints
         }
 
         var errors = new RequestErrors();
-        var body = await JsonBody.ReadAsync<RunNowRequest>(request, errors, cancellationToken);
+        var body = await JsonBody.ReadAsync<RunNowRequest>(request, errors, "A JSON object naming the definition or ad-hoc probe and the agents", cancellationToken);
         if (body is null)
         {
             return errors.ToProblem();
@@ -171,7 +171,7 @@ public static class DefinitionEndpoints
             // An ad-hoc probe is checked as a definition run every 600 s would be: the same kind, target, parameter and timeout rules.
             var adhocId = $"adhoc-{requestId.ToString("N")[^12..]}";
             var draft = DefinitionRules.Validate(
-                siteId, "adhoc-check", new DefinitionRequest(body.Kind, body.Target, DefinitionRules.MaxTimeoutSeconds, null, "UTC", body.TimeoutSeconds, body.Parameters, true),
+                siteId, "probe-now", new DefinitionRequest(body.Kind, body.Target, DefinitionRules.MaxTimeoutSeconds, null, "UTC", body.TimeoutSeconds, body.Parameters, true),
                 now, errors);
             if (draft is not null)
             {

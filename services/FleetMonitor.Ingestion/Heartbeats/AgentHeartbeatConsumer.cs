@@ -7,7 +7,8 @@ namespace FleetMonitor.Ingestion.Heartbeats;
 
 /// <summary>Records agent heartbeats (agent version, host name, outbox backlog, last seen).</summary>
 public sealed class AgentHeartbeatConsumer(
-    AgentStore agents, IngestionMetrics metrics, TimeProvider timeProvider, IOptions<IngestionOptions> options, ILogger<AgentHeartbeatConsumer> logger)
+    AgentStore agents, IngestionMetrics metrics, TimeProvider timeProvider, IOptions<IngestionOptions> options, ILogger<AgentHeartbeatConsumer> logger,
+    Identity.AgentIdentityCheck identity)
     : IConsumer<AgentHeartbeatSent>
 {
     /// <summary>
@@ -68,6 +69,7 @@ public sealed class AgentHeartbeatConsumer(
         }
 
         var heartbeat = context.Message;
+        await identity.EnsureAsync(context, heartbeat.AgentId, heartbeat.SiteId);
 
         await TransientRetry.RunAsync(
             async ct =>

@@ -9,7 +9,7 @@ namespace FleetMonitor.Ingestion.Results;
 /// to the error queue; a database outage is waited out (the message stays unacknowledged), however long it lasts.
 /// </summary>
 public sealed class ProbeCompletedConsumer(
-    ResultBatchWriter writer, TimeProvider timeProvider, IOptions<IngestionOptions> options, ILogger<ProbeCompletedConsumer> logger)
+    ResultBatchWriter writer, TimeProvider timeProvider, IOptions<IngestionOptions> options, ILogger<ProbeCompletedConsumer> logger, Identity.AgentIdentityCheck identity)
     : IConsumer<ProbeCompleted>
 {
     public async Task Consume(ConsumeContext<ProbeCompleted> context)
@@ -20,6 +20,8 @@ public sealed class ProbeCompletedConsumer(
         {
             throw new InvalidMessageException(string.Join("; ", errors));
         }
+
+        await identity.EnsureAsync(context, context.Message.AgentId, context.Message.SiteId);
 
         await TransientRetry.RunAsync(ct => writer.WriteAsync(context.Message, ct), timeProvider, logger, context.CancellationToken);
     }

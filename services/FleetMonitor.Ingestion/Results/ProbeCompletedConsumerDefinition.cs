@@ -44,6 +44,7 @@ internal static class AgentEndpointConfiguration
         {
             // A message that cannot be read or is invalid will never succeed: straight to the error queue.
             r.Ignore<InvalidMessageException>();
+            r.Ignore<Identity.ImpersonationException>();
             r.Ignore<SerializationException>();
             r.Ignore<JsonException>();
             // Transient database failures are retried inside the consumer without limit (TransientRetry); one that

@@ -10,7 +10,8 @@ namespace FleetMonitor.Ingestion.Results;
 /// there is harmless: the insert is idempotent).
 /// </summary>
 public sealed class ProbeResultsBatchedConsumer(
-    ResultBatchWriter writer, TimeProvider timeProvider, IOptions<IngestionOptions> options, ILogger<ProbeResultsBatchedConsumer> logger)
+    ResultBatchWriter writer, TimeProvider timeProvider, IOptions<IngestionOptions> options, ILogger<ProbeResultsBatchedConsumer> logger,
+    Identity.AgentIdentityCheck identity)
     : IConsumer<ProbeResultsBatched>
 {
     public async Task Consume(ConsumeContext<ProbeResultsBatched> context)
@@ -28,6 +29,7 @@ public sealed class ProbeResultsBatchedConsumer(
                 $"batch: schemaVersion {ProbeResultsBatched.CurrentSchemaVersion}, a valid agentId and siteId and 1 to {ProbeResultsBatched.MaxResults} results are required");
         }
 
+        await identity.EnsureAsync(context, batch.AgentId, batch.SiteId);
         var now = timeProvider.GetUtcNow();
         var valid = new List<ProbeCompleted>(batch.Results.Count);
         var errors = new List<string>();

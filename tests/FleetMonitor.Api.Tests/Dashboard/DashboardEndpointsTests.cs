@@ -26,7 +26,7 @@ public sealed class DashboardEndpointsTests(ApiFixture fixture) : IClassFixture<
     }
 
     [Fact]
-    public async Task Script_is_served_and_polls_the_fleet_endpoints_without_innerHTML()
+    public async Task Script_is_served_and_follows_the_live_events_without_innerHTML()
     {
         using var client = fixture.CreateClient(AccessRoles.Viewer);
 
@@ -35,9 +35,8 @@ public sealed class DashboardEndpointsTests(ApiFixture fixture) : IClassFixture<
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/javascript", response.Content.Headers.ContentType?.MediaType);
         var script = await response.Content.ReadAsStringAsync();
-        Assert.Contains("/api/fleet/state", script, StringComparison.Ordinal);
-        Assert.Contains("/api/fleet/summary", script, StringComparison.Ordinal);
-        Assert.Contains("REFRESH_MS = 5000", script, StringComparison.Ordinal);
+        Assert.Contains("/api/fleet/overview", script, StringComparison.Ordinal);
+        Assert.Contains("new EventSource('/api/fleet/events')", script, StringComparison.Ordinal);
         // Data reaches the DOM through textContent only.
         Assert.DoesNotContain("innerHTML", script, StringComparison.Ordinal);
         Assert.DoesNotContain("insertAdjacentHTML", script, StringComparison.Ordinal);
@@ -53,7 +52,7 @@ public sealed class DashboardEndpointsTests(ApiFixture fixture) : IClassFixture<
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/css", response.Content.Headers.ContentType?.MediaType);
-        Assert.Contains(".outcome-failed", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains(".badge.class-broken", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]
