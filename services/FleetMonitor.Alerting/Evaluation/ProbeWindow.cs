@@ -128,15 +128,29 @@ internal sealed class ProbeWindow
         return decision;
     }
 
-    /// <summary>Adds one state change: a transition for flapping; stale changes (older than the last one) are dropped.</summary>
+    /// <summary>
+    /// Adds one state change: a transition for flapping. A change seen before is a duplicate; one older than the flapping
+    /// window is stale. A change that arrives after a newer one still counts: consumers run concurrently, and a flip
+    /// that happened is a flip whatever order it is read in.
+    /// </summary>
     public WindowDecision AddChange(ProbeStateChanged change, AlertPolicy policy, IReadOnlySet<string> openCauses, DateTimeOffset now)
     {
-        if (LastChangeStartedAt is { } last && change.StartedAt <= last)
+        var window = TimeSpan.FromSeconds(policy.Flapping?.WindowSeconds ?? FlappingSettings.DefaultWindowSeconds);
+        if (Transitions.Any(t => t.R == change.ResultId) || (LastChangeStartedAt == change.StartedAt && change.PreviousOutcome is null))
         {
-            return new WindowDecision { Status = change.StartedAt == last ? WindowStatus.Duplicate : WindowStatus.Stale };
+            return new WindowDecision { Status = WindowStatus.Duplicate };
         }
 
-        LastChangeStartedAt = change.StartedAt;
+        if (change.StartedAt < now - window)
+        {
+            return new WindowDecision { Status = WindowStatus.Stale };
+        }
+
+        if (LastChangeStartedAt is not { } last || change.StartedAt > last)
+        {
+            LastChangeStartedAt = change.StartedAt;
+        }
+
         if (change.PreviousOutcome is { } previous && IsBad(Outcome(previous)) != IsBad(Outcome(change.Outcome)))
         {
             AddTransition(new TransitionEntry(change.ResultId, change.StartedAt));

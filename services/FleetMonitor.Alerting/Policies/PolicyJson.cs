@@ -18,6 +18,19 @@ public static class PolicyJson
     /// <summary>Parses and validates <paramref name="json"/>; the errors name each field (<c>rules[2].kind</c>).</summary>
     public static (AlertPolicy? Policy, IReadOnlyDictionary<string, string[]> Errors) Parse(string json)
     {
+        try
+        {
+            // Well-formedness first: a truncated document would otherwise be reported at the member it broke off in.
+            using var document = JsonDocument.Parse(json);
+        }
+        catch (JsonException e)
+        {
+            return (null, new Dictionary<string, string[]>
+            {
+                ["body"] = [$"The body is not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1})."],
+            });
+        }
+
         AlertPolicy? policy;
         try
         {

@@ -5,6 +5,7 @@ using FleetMonitor.Ingestion;
 using FleetMonitor.ServiceDefaults;
 using FleetMonitor.Storage;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 
@@ -36,7 +37,18 @@ public sealed class FlappingTests
             await Eventually.WaitAsync(() => CountAsync(database, "SELECT count(*) FROM probe_results"), n => n == run + 1, TimeSpan.FromSeconds(60), $"result {run} stored");
         }
 
-        await Eventually.WaitAsync(() => CountAsync(database, "SELECT count(*) FROM alerts"), n => n >= 1, TimeSpan.FromSeconds(60), "the flapping alert");
+        try
+        {
+            await Eventually.WaitAsync(() => CountAsync(database, "SELECT count(*) FROM alerts"), n => n >= 1, TimeSpan.FromSeconds(60), "the flapping alert");
+        }
+        catch (TimeoutException e)
+        {
+            using var http = new HttpClient { BaseAddress = await alerting.ListeningAddressAsync(TimeSpan.FromSeconds(5)) };
+            var metrics = string.Join("\n", (await http.GetStringAsync("/metrics")).Split('\n').Where(l => l.StartsWith("fleetmonitor_alerting", StringComparison.Ordinal)));
+            await using var connection = await database.Database.OpenAsync(CancellationToken.None);
+            var windows = string.Join("\n", await connection.QueryAsync<string>("SELECT transitions || ' ' || coalesce(last_change_started_at::text, '-') FROM alert_windows"));
+            throw new TimeoutException($"{e.Message}; {metrics}\n{windows}\nstate changes waiting: {await vhost.QueueDepthAsync("alerting-state-changes")}, in error: {await vhost.QueueDepthAsync("alerting-state-changes_error")}\n{alerting.Output}", e);
+        }
         await Eventually.WaitAsync(() => vhost.QueueDepthAsync("alerting-state-changes"), n => n == 0, TimeSpan.FromSeconds(60), "the state changes consumed");
         await Eventually.WaitAsync(() => Task.FromResult(WebhookPayloads.Read(receiver)), p => p.Count >= 1, TimeSpan.FromSeconds(60), "the page");
         await Task.Delay(TimeSpan.FromSeconds(3));

@@ -70,12 +70,13 @@ public sealed class ProbeWindowTests
     }
 
     [Fact]
-    public void State_changes_count_as_transitions_once_and_stale_changes_are_dropped()
+    public void State_changes_count_as_transitions_once_late_ones_still_count_and_stale_ones_are_dropped()
     {
         var change = Change(1, ProbeOutcome.Ok, ProbeOutcome.Failed);
         Assert.Equal(WindowStatus.Applied, _window.AddChange(change, _policy, _open, T0).Status);
         Assert.Equal(WindowStatus.Duplicate, _window.AddChange(change, _policy, _open, T0).Status);
-        Assert.Equal(WindowStatus.Stale, _window.AddChange(Change(0, null, ProbeOutcome.Ok), _policy, _open, T0).Status);
+        Assert.Equal(WindowStatus.Stale, _window.AddChange(Change(-3600, ProbeOutcome.Ok, ProbeOutcome.Failed), _policy, _open, T0).Status);
+        Assert.Equal(WindowStatus.Applied, _window.AddChange(Change(0, null, ProbeOutcome.Ok), _policy, _open, T0).Status);
         Assert.Single(_window.Transitions);
         Assert.Empty(_window.AddChange(Change(2, ProbeOutcome.Failed, ProbeOutcome.Ok), _policy, _open, T0).Open);
         Assert.Empty(_window.AddChange(Change(3, ProbeOutcome.Ok, ProbeOutcome.Failed), _policy, _open, T0).Open);
