@@ -3,6 +3,8 @@ using FleetMonitor.Ingestion.Identity;
 using FleetMonitor.Ingestion.Results;
 using FleetMonitor.Storage;
 using MassTransit;
+using Microsoft.Extensions.Options;
+using Quartz;
 
 namespace FleetMonitor.Ingestion;
 
@@ -19,6 +21,22 @@ public static class IngestionHostingExtensions
         builder.Services.AddSingleton<AgentIdentityCheck>();
         builder.Services.AddSingleton<ResultBatchWriter>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ResultBatchWriter>());
+        builder.Services.AddSingleton<AlertingQueueDeclaration>();
+        builder.Services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        var interval = builder.Configuration.GetSection(RetentionOptions.SectionName).Get<RetentionOptions>()?.Interval ?? new RetentionOptions().Interval;
+        builder.Services.AddQuartz(q => q
+            .AddJob<HistoryMaintenanceJob>(j => j.WithIdentity(HistoryMaintenanceJob.Key))
+            .AddTrigger(t => t.ForJob(HistoryMaintenanceJob.Key).StartNow().WithSimpleSchedule(s => s.WithInterval(interval).RepeatForever())));
+        builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
+        builder.Services.AddSingleton<StateChangeRelay>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<StateChangeRelay>());
+        builder.Services.AddOptions<MassTransitHostOptions>().Configure<IOptions<IngestionOptions>>((host, ingestion) =>
+        {
+            // A receive endpoint whose connection dropped restarts after at most this long, even when a delivery in
+            // flight never ends; the cancelled deliveries go back to the queue.
+            host.ConsumerStopTimeout = ingestion.Value.ConsumerStopTimeout;
+            host.StopTimeout = ingestion.Value.ConsumerStopTimeout + TimeSpan.FromSeconds(5);
+        });
         return builder;
     }
 

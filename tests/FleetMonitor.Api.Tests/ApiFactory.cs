@@ -3,12 +3,17 @@ using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace FleetMonitor.Api.Tests;
 
-/// <summary>The Api's own Program, on a <see cref="TestDatabase"/>.</summary>
-public sealed class ApiFactory(TestDatabase database) : WebApplicationFactory<Program>
+/// <summary>The Api's own Program, on a <see cref="TestDatabase"/>; no first admin is made unless a test asks for it.</summary>
+public sealed class ApiFactory(TestDatabase database, IReadOnlyDictionary<string, string>? settings = null) : WebApplicationFactory<Program>
 {
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("Storage:Provider", "Sqlite");
         builder.UseSetting("Storage:ConnectionString", database.ConnectionString);
+        builder.UseSetting("Access:CreateFirstAdmin", "false");
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            builder.UseSetting(key, value);
+        }
     }
 }

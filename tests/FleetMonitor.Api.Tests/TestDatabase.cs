@@ -1,5 +1,7 @@
+using FleetMonitor.Api.Access;
 using FleetMonitor.Contracts;
 using FleetMonitor.Storage;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
@@ -31,6 +33,23 @@ public sealed class TestDatabase : IDisposable
 
         return database;
     }
+
+    /// <summary>Stores an Api token of <paramref name="role"/> as the Api would, and returns the token to send.</summary>
+    public async Task<string> CreateTokenAsync(string name, string role)
+    {
+        var (id, secret, token) = ApiTokens.Generate();
+        await new ApiTokenStore(Open(), TimeProvider.System).CreateAsync(id, name, ApiTokens.Hash(secret), role, "test-setup", CancellationToken.None);
+        return token;
+    }
+
+    /// <summary>Stores a local user with the framework's password hasher, as <c>POST /api/users</c> would.</summary>
+    public async Task CreateUserAsync(string name, string password, string role)
+    {
+        var hash = new PasswordHasher<UserRow>().HashPassword(new UserRow { Name = name, Role = role, CreatedAt = default }, password);
+        Assert.True(await new UserStore(Open(), TimeProvider.System).CreateAsync(name, hash, role, CancellationToken.None), $"User {name} exists already");
+    }
+
+    public Database Open() => new(StorageDialect.Sqlite, ConnectionString);
 
     public void Dispose()
     {

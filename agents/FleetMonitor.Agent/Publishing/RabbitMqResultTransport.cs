@@ -1,17 +1,21 @@
 using FleetMonitor.Agent.Outbox;
 using Microsoft.Extensions.Options;
 using RabbitMQ.Client;
+using RabbitMQ.Client.Exceptions;
 
 namespace FleetMonitor.Agent.Publishing;
 
 /// <summary>
 /// Publishes plain JSON to the agents' exchange with RabbitMQ.Client: persistent, mandatory, with publisher
-/// confirms. The connection recovers by itself after a broker restart; a channel closed by the broker is reopened.
+/// confirms. A lost connection or a channel closed by the broker is reopened on the next publish, which the relay
+/// spaces out with jittered back-off. A message the broker refuses (403, returned) throws <see cref="PublishRefusedException"/>.
 /// </summary>
 public sealed partial class RabbitMqResultTransport(
     IOptions<AgentOptions> options,
     ILogger<RabbitMqResultTransport> logger) : IResultTransport, IAsyncDisposable
 {
+    private const int AccessRefused = 403;
+
     private readonly SemaphoreSlim _gate = new(1, 1);
     private IConnection? _connection;
     private IChannel? _channel;
@@ -46,6 +50,15 @@ public sealed partial class RabbitMqResultTransport(
 
             await Task.WhenAll(publishes);
         }
+        catch (PublishReturnException e)
+        {
+            throw new PublishRefusedException($"returned by the broker: {e.ReplyCode} {e.ReplyText} (exchange '{e.Exchange}', routing key '{e.RoutingKey}')", e);
+        }
+        catch (OperationInterruptedException e) when (e.ShutdownReason is { ReplyCode: AccessRefused } && _connection is { IsOpen: true })
+        {
+            // The channel was closed for this publish while the connection stays up: the broker refuses the message.
+            throw new PublishRefusedException($"refused by the broker: {e.ShutdownReason.ReplyCode} {e.ShutdownReason.ReplyText}", e);
+        }
         finally
         {
             _gate.Release();
@@ -69,15 +82,15 @@ public sealed partial class RabbitMqResultTransport(
 
     private async Task<IChannel> EnsureChannelAsync(CancellationToken cancellationToken)
     {
-        if (_connection is null || (!_connection.IsOpen && _connection.CloseReason is { Initiator: ShutdownInitiator.Application }))
+        if (_connection is null || !_connection.IsOpen)
         {
             var broker = options.Value.Broker;
             var factory = new ConnectionFactory
             {
                 Uri = new Uri(broker.Uri),
-                AutomaticRecoveryEnabled = true,
-                TopologyRecoveryEnabled = true,
-                NetworkRecoveryInterval = TimeSpan.FromSeconds(2),
+                // The client's own recovery retries at a fixed interval, the whole fleet in step after a broker restart;
+                // reconnection is left to the relay's jittered back-off instead.
+                AutomaticRecoveryEnabled = false,
                 ClientProvidedName = $"fleetmonitor-agent {options.Value.AgentId}",
             };
             if (_connection is not null)
@@ -89,11 +102,6 @@ public sealed partial class RabbitMqResultTransport(
             _user = factory.UserName;
             _channel = null;
             LogConnected(broker.Uri.Split('@')[^1]);
-        }
-
-        if (!_connection.IsOpen)
-        {
-            throw new InvalidOperationException("The broker connection is down and recovering");
         }
 
         if (_channel is null || _channel.IsClosed)

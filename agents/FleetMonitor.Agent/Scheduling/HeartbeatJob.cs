@@ -5,7 +5,7 @@ using Quartz;
 
 namespace FleetMonitor.Agent.Scheduling;
 
-/// <summary>Sends the agent's heartbeat: version, host name, schedule size and version (or why it was refused), outbox backlog.</summary>
+/// <summary>Sends the agent's heartbeat: version, host name, schedule size and version (or why it was refused), outbox backlog, dead letters and evictions.</summary>
 [DisallowConcurrentExecution]
 public sealed class HeartbeatJob(
     AgentMessages messages, ResultOutbox outbox, ActiveProbes active, ScheduleStatus schedule, IOptionsMonitor<AgentOptions> options, TimeProvider timeProvider) : IJob
@@ -13,6 +13,7 @@ public sealed class HeartbeatJob(
     public async Task Execute(IJobExecutionContext context)
     {
         var agent = options.CurrentValue;
+        var outboxStatus = await outbox.StatusAsync(context.CancellationToken);
         await messages.EnqueueAsync(new AgentHeartbeatSent
         {
             SchemaVersion = AgentHeartbeatSent.CurrentSchemaVersion,
@@ -24,7 +25,9 @@ public sealed class HeartbeatJob(
             ScheduledProbes = active.Count,
             AppliedScheduleVersion = schedule.AppliedVersion,
             ScheduleError = schedule.Error,
-            OutboxBacklog = await outbox.CountAsync(context.CancellationToken),
+            OutboxBacklog = outboxStatus.Depth,
+            OutboxDeadLetters = outboxStatus.DeadLetters,
+            OutboxEvicted = outboxStatus.EvictedTotal,
         }, context.CancellationToken);
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using FleetMonitor.Api.Access;
 using FleetMonitor.Api.Fleet;
 using FleetMonitor.Api.Sites;
 using FleetMonitor.Storage;
@@ -15,7 +16,7 @@ public static class AgentEndpoints
 
     public static RouteGroupBuilder MapAgentEndpoints(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/agents").WithTags("Agents");
+        var group = routes.MapGroup("/agents").WithTags("Agents").RequireViewer();
         group.MapGet("/", ListAsync);
         group.MapGet("/{agentId}", GetAsync);
         group.MapGet("/{agentId}/state", GetStateAsync);

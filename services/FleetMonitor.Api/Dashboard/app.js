@@ -1,17 +1,41 @@
-// FleetMonitor NOC dashboard: polls the fleet endpoints and renders the latest state per site, agent and probe.
-// Data only ever reaches the page through textContent, never as markup.
+// FleetMonitor NOC dashboard: the fleet overview (tiles per site, problems worst first, filters), an agent page with
+// history charts, live updates over Server-Sent Events. Data only ever reaches the page through textContent.
 'use strict';
 
 (() => {
-  const REFRESH_MS = 5000;
-  const TIMEOUT_MS = 4000;
-  const OUTCOMES = ['ok', 'degraded', 'failed', 'error'];
-  // The measurement shown per row: the first of these the probe reported, else the first by name.
-  const KEY_MEASUREMENTS = ['mos', 'loss_ratio', 'rtt_ms', 'jitter_ms', 'connect_ms', 'handshake_ms', 'response_ms', 'lookup_ms'];
-  const COLUMNS = 9;
+  const CLASSES = ['broken', 'exposed', 'offline', 'degraded', 'ok'];
+  const MIN_REFRESH_MS = 2000;
+  const FALLBACK_REFRESH_MS = 60000;
+  // The figure that says most about a probe of each kind: the names the probes emit.
+  const KEY_FIGURES = {
+    tcp: ['connect_ms', 'tls_handshake_ms'],
+    http: ['total_ms', 'ttfb_ms'],
+    dns: ['dns_ms'],
+    sip: ['rtt_ms'],
+    media: ['mos_plc', 'loss_ratio', 'rtt_avg_ms'],
+    nat: ['binding_lifetime_s', 'stun_rtt_ms'],
+    exposure: ['ports_open'],
+    upnp: ['mappings_count'],
+    'sip-alg': ['dns_ms'],
+  };
+  // History charts per kind: round-trip time, loss, MOS, binding lifetime.
+  const CHARTS = {
+    media: ['mos_plc', 'loss_ratio', 'rtt_avg_ms', 'jitter_ms'],
+    nat: ['binding_lifetime_s', 'stun_rtt_ms'],
+    sip: ['rtt_ms'],
+    tcp: ['connect_ms'],
+    http: ['total_ms'],
+    dns: ['dns_ms'],
+  };
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const timeFormat = new Intl.DateTimeFormat(undefined, {
+    year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', timeZoneName: 'short',
+  });
 
-  let lastUpdated = null;
-  let clockSkewMs = 0; // server clock minus this browser's clock, from the Date header
+  let overview = null;
+  let session = null;
+  let refreshing = false;
+  let lastRefresh = 0;
 
   const byId = (id) => document.getElementById(id);
 
@@ -22,184 +46,265 @@
     return node;
   }
 
-  async function getJson(url, signal) {
-    const response = await fetch(url, { headers: { Accept: 'application/json' }, cache: 'no-store', signal });
+  function signIn() {
+    location.assign(`/login?returnUrl=${encodeURIComponent(location.pathname + location.hash)}`);
+  }
+
+  async function getJson(url) {
+    const response = await fetch(url, { headers: { Accept: 'application/json' }, cache: 'no-store' });
+    if (response.status === 401) { signIn(); throw new Error('signed out'); }
     if (!response.ok) throw new Error(`${url} answered HTTP ${response.status}`);
-    const date = Date.parse(response.headers.get('Date') ?? '');
-    // The Date header has whole seconds: only correct a skew that is clearly real.
-    if (!Number.isNaN(date) && Math.abs(date - Date.now()) > 5000) clockSkewMs = date - Date.now();
     return response.json();
   }
 
-  const pad = (n) => String(n).padStart(2, '0');
-
   function formatTime(iso) {
     const d = new Date(iso);
-    if (Number.isNaN(d.getTime())) return '';
-    return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
-  }
-
-  function ago(iso) {
-    const then = Date.parse(iso);
-    if (Number.isNaN(then)) return '';
-    const seconds = Math.max(0, Math.round((Date.now() + clockSkewMs - then) / 1000));
-    if (seconds < 60) return `${seconds} s ago`;
-    if (seconds < 3600) return `${Math.floor(seconds / 60)} min ago`;
-    if (seconds < 86400) return `${Math.floor(seconds / 3600)} h ${Math.floor((seconds % 3600) / 60)} min ago`;
-    return `${Math.floor(seconds / 86400)} d ${Math.floor((seconds % 86400) / 3600)} h ago`;
+    return Number.isNaN(d.getTime()) ? '' : timeFormat.format(d);
   }
 
   function formatValue(name, value) {
     if (typeof value !== 'number') return String(value);
     if (name.endsWith('_ratio')) return `${(value * 100).toFixed(1)} %`;
     if (name.endsWith('_ms')) return `${value.toFixed(value < 10 ? 1 : 0)} ms`;
+    if (name.endsWith('_s')) return `${value.toFixed(0)} s`;
     return Number.isInteger(value) ? String(value) : value.toFixed(2);
   }
 
-  function keyMeasurement(measurements) {
+  function keyFigure(kind, measurements) {
     if (!measurements || typeof measurements !== 'object') return '';
-    const names = Object.keys(measurements).sort();
-    if (names.length === 0) return '';
-    const name = KEY_MEASUREMENTS.find((n) => Object.hasOwn(measurements, n)) ?? names[0];
-    return `${name} ${formatValue(name, measurements[name])}`;
+    const names = (KEY_FIGURES[kind] ?? []).filter((n) => typeof measurements[n] === 'number');
+    return names.slice(0, 2).map((n) => `${n.replace(/_(ms|s|ratio)$/, '')} ${formatValue(n, measurements[n])}`).join(' · ');
   }
 
-  function outcomeBadge(outcome, error) {
-    const known = OUTCOMES.includes(outcome);
-    const badge = el('span', `outcome ${known ? `outcome-${outcome}` : 'outcome-unknown'}`, outcome);
-    if (error) badge.title = error;
-    return badge;
+  function badge(fleetClass) {
+    return el('span', `badge class-${CLASSES.includes(fleetClass) ? fleetClass : 'unknown'}`, fleetClass);
   }
 
-  function countsText(outcomes) {
-    return OUTCOMES.filter((o) => outcomes && outcomes[o] > 0).map((o) => `${outcomes[o]} ${o}`).join(' · ') || 'no results yet';
+  function agentLink(agentId) {
+    const link = el('a', 'agent-link', agentId);
+    link.href = `#agent=${encodeURIComponent(agentId)}`;
+    return link;
   }
 
-  function probeRow(state) {
-    const row = el('tr', 'probe');
-    row.dataset.agent = state.agentId;
-    row.dataset.probe = state.probeId;
-    row.dataset.outcome = state.outcome;
-    row.append(el('td', 'probe-id', state.probeId));
-    row.append(el('td', 'kind', state.kind));
-    row.append(el('td', 'target', state.target));
-    const outcome = el('td', 'outcome-cell');
-    outcome.append(outcomeBadge(state.outcome, state.error));
-    row.append(outcome);
-    const findings = el('td', 'findings');
-    const codes = Array.isArray(state.findings) ? state.findings : [];
-    if (codes.length === 0) findings.append(el('span', 'muted', '—'));
-    for (const code of codes) findings.append(el('span', 'finding', code));
-    if (state.error) findings.append(el('span', 'error-text', state.error));
-    row.append(findings);
-    row.append(el('td', 'measurement', keyMeasurement(state.measurements)));
-    const last = el('td', 'time', formatTime(state.lastStartedAt));
-    last.title = state.lastStartedAt;
-    row.append(last);
-    const changed = el('td', 'time', ago(state.changedAt));
-    changed.title = `changed at ${formatTime(state.changedAt)}`;
-    row.append(changed);
-    return row;
+  function renderTiles(sites) {
+    const box = byId('site-tiles');
+    box.replaceChildren();
+    if (sites.length === 0) box.append(el('p', 'empty', 'No sites and no agents yet.'));
+    for (const site of sites) {
+      const tile = el('button', 'tile');
+      tile.type = 'button';
+      tile.dataset.site = site.siteId;
+      const worst = CLASSES.find((c) => site[c] > 0) ?? 'ok';
+      tile.classList.add(`worst-${worst}`);
+      tile.append(el('span', 'tile-name', site.name), el('span', 'tile-agents', `${site.agents} agents · ${site.timeZone}`));
+      const counts = el('span', 'tile-counts');
+      for (const c of CLASSES) {
+        const count = el('span', `tile-count class-${c}`, `${site[c]} ${c}`);
+        count.dataset.class = c;
+        count.dataset.count = String(site[c]);
+        counts.append(count);
+      }
+      tile.append(counts);
+      tile.addEventListener('click', () => { byId('filter-site').value = site.siteId; renderProblems(); });
+      box.append(tile);
+    }
   }
 
-  function siteBody(site, states) {
-    const body = el('tbody', 'site');
-    body.dataset.site = site.siteId;
-    const header = el('tr', 'site-header');
-    const cell = el('th', '', site.name);
-    cell.colSpan = COLUMNS;
-    cell.scope = 'rowgroup';
-    if (site.name !== site.siteId) cell.append(el('span', 'site-id', site.siteId));
-    cell.append(el('span', 'site-counts', countsText(site.outcomes)));
-    header.append(cell);
-    body.append(header);
+  function renderSiteOptions(sites) {
+    const select = byId('filter-site');
+    const chosen = select.value;
+    select.replaceChildren(el('option', '', 'all'));
+    select.options[0].value = '';
+    for (const site of sites) {
+      const option = el('option', '', site.name);
+      option.value = site.siteId;
+      select.append(option);
+    }
+    select.value = sites.some((s) => s.siteId === chosen) ? chosen : '';
+  }
 
-    if (states.length === 0) {
+  function matches(problem, text, fleetClass, site) {
+    if (fleetClass && problem.class !== fleetClass) return false;
+    if (site && problem.siteId !== site) return false;
+    if (!text) return true;
+    const haystack = [problem.siteId, problem.agentId, problem.probeId, problem.kind, problem.target, problem.cause, problem.class,
+      ...(Array.isArray(problem.findings) ? problem.findings : [])].join(' ').toLowerCase();
+    return text.toLowerCase().split(/\s+/).every((word) => haystack.includes(word));
+  }
+
+  function renderProblems() {
+    if (!overview) return;
+    const text = byId('filter-text').value.trim();
+    const fleetClass = byId('filter-class').value;
+    const site = byId('filter-site').value;
+    const rows = overview.problems.filter((p) => matches(p, text, fleetClass, site));
+    const body = byId('problem-rows');
+    body.replaceChildren();
+    byId('problem-count').textContent = `${rows.length} of ${overview.problems.length}`;
+    if (rows.length === 0) {
       const row = el('tr');
-      const empty = el('td', 'empty', 'No agent of this site has reported yet.');
-      empty.colSpan = COLUMNS;
-      row.append(empty);
+      const cell = el('td', 'empty', overview.problems.length === 0 ? 'No problems: every agent is ok.' : 'No problem matches the filter.');
+      cell.colSpan = 7;
+      row.append(cell);
       body.append(row);
-      return body;
-    }
-
-    const byAgent = Map.groupBy(states, (s) => s.agentId);
-    for (const [agentId, probes] of byAgent) {
-      probes.forEach((state, i) => {
-        const row = probeRow(state);
-        if (i === 0) {
-          const agent = el('td', 'agent', agentId);
-          agent.rowSpan = probes.length;
-          row.prepend(agent);
-        }
-        body.append(row);
-      });
-    }
-    return body;
-  }
-
-  function render(states, summary) {
-    for (const outcome of OUTCOMES) byId(`count-${outcome}`).textContent = String(summary.outcomes?.[outcome] ?? 0);
-    byId('count-agents').textContent = String(summary.agents ?? 0);
-
-    const statesBySite = Map.groupBy(states, (s) => s.siteId);
-    const sites = [...(summary.sites ?? [])];
-    // A state may arrive for a site the summary (read a moment earlier) did not know yet.
-    for (const siteId of statesBySite.keys()) {
-      if (!sites.some((s) => s.siteId === siteId)) sites.push({ siteId, name: siteId, outcomes: null });
-    }
-
-    const table = byId('fleet');
-    for (const body of table.querySelectorAll('tbody')) body.remove();
-    if (sites.length === 0) {
-      const body = el('tbody');
-      const row = el('tr');
-      const empty = el('td', 'empty', 'No sites and no results yet.');
-      empty.colSpan = COLUMNS;
-      row.append(empty);
-      body.append(row);
-      table.append(body);
       return;
     }
-    for (const site of sites) table.append(siteBody(site, statesBySite.get(site.siteId) ?? []));
+    for (const p of rows) {
+      const row = el('tr', 'problem');
+      row.dataset.class = p.class;
+      row.dataset.agent = p.agentId;
+      if (p.probeId) row.dataset.probe = p.probeId;
+      const classCell = el('td');
+      classCell.append(badge(p.class));
+      const agentCell = el('td', 'agent');
+      agentCell.append(agentLink(p.agentId));
+      const since = el('td', 'time', formatTime(p.since));
+      since.title = p.since;
+      row.append(classCell, el('td', 'site', p.siteId), agentCell, el('td', 'probe', p.probeId ? `${p.probeId} (${p.kind})` : '—'),
+        el('td', 'cause', p.cause), el('td', 'figure', keyFigure(p.kind, p.measurements)), since);
+      body.append(row);
+    }
+  }
+
+  function renderOverview() {
+    const totals = Object.fromEntries(CLASSES.map((c) => [c, 0]));
+    for (const agent of overview.agents) totals[agent.class] = (totals[agent.class] ?? 0) + 1;
+    for (const c of CLASSES) byId(`count-${c}`).textContent = String(totals[c]);
+    renderTiles(overview.sites);
+    renderSiteOptions(overview.sites);
+    renderProblems();
+  }
+
+  function chart(name, points) {
+    const figure = el('figure', 'chart');
+    figure.dataset.measurement = name;
+    const values = points.map((p) => p.value);
+    const min = Math.min(...values);
+    const max = Math.max(...values);
+    const last = values[values.length - 1];
+    figure.append(el('figcaption', '', `${name}: ${formatValue(name, last)} (min ${formatValue(name, min)}, max ${formatValue(name, max)}, ${values.length} results)`));
+    const ns = 'http://www.w3.org/2000/svg';
+    const svg = document.createElementNS(ns, 'svg');
+    svg.setAttribute('viewBox', '0 0 300 60');
+    svg.setAttribute('preserveAspectRatio', 'none');
+    svg.setAttribute('role', 'img');
+    svg.setAttribute('aria-label', `${name} over the last ${values.length} results`);
+    const t0 = points[0].at;
+    const span = Math.max(1, points[points.length - 1].at - t0);
+    const range = max - min || 1;
+    const line = document.createElementNS(ns, 'polyline');
+    line.setAttribute('points', points.map((p) => `${(((p.at - t0) / span) * 298 + 1).toFixed(1)},${(58 - ((p.value - min) / range) * 56).toFixed(1)}`).join(' '));
+    svg.append(line);
+    figure.append(svg);
+    figure.append(el('p', 'chart-range muted', `${formatTime(new Date(t0).toISOString())} – ${formatTime(new Date(points[points.length - 1].at).toISOString())}`));
+    return figure;
+  }
+
+  async function showAgent(agentId) {
+    byId('fleet-view').hidden = true;
+    byId('agent-view').hidden = false;
+    byId('agent-id').textContent = agentId;
+    const known = overview?.agents.find((a) => a.agentId === agentId);
+    byId('agent-class').replaceChildren(known ? badge(known.class) : '');
+    const [agent, states] = await Promise.all([
+      getJson(`/api/agents/${encodeURIComponent(agentId)}`),
+      getJson(`/api/agents/${encodeURIComponent(agentId)}/state`),
+    ]);
+    byId('agent-meta').textContent = [`site ${agent.siteId}`, agent.hostname && `host ${agent.hostname}`, agent.agentVersion && `version ${agent.agentVersion}`,
+      agent.lastHeartbeatAt ? `last heartbeat ${formatTime(agent.lastHeartbeatAt)}` : 'no heartbeat yet', known ? known.cause : ''].filter(Boolean).join(' · ');
+    const rows = byId('agent-probe-rows');
+    rows.replaceChildren();
+    const charts = byId('agent-charts');
+    charts.replaceChildren();
+    for (const s of states) {
+      const row = el('tr');
+      row.dataset.probe = s.probeId;
+      row.dataset.outcome = s.outcome;
+      const outcome = el('td');
+      outcome.append(el('span', `badge outcome-${s.outcome}`, s.outcome));
+      if (s.error) outcome.title = s.error;
+      row.append(el('td', '', s.probeId), el('td', '', s.kind), el('td', 'target', s.target), outcome,
+        el('td', 'findings', (s.findings ?? []).join(', ') || '—'), el('td', 'figure', keyFigure(s.kind, s.measurements)), el('td', 'time', formatTime(s.lastStartedAt)));
+      rows.append(row);
+      const names = CHARTS[s.kind];
+      if (!names) continue;
+      const page = await getJson(`/api/agents/${encodeURIComponent(agentId)}/probes/${encodeURIComponent(s.probeId)}/results?limit=200`);
+      const items = page.items.slice().reverse();
+      for (const name of names) {
+        const points = items.filter((r) => typeof r.measurements?.[name] === 'number').map((r) => ({ at: Date.parse(r.startedAt), value: r.measurements[name] }));
+        if (points.length > 0) charts.append(chart(`${s.probeId} ${name}`, points));
+      }
+    }
+    if (charts.childElementCount === 0) charts.append(el('p', 'empty', 'No measurements to chart yet.'));
   }
 
   function showError(message) {
     const banner = byId('error-banner');
-    const since = lastUpdated ? `showing data from ${formatTime(lastUpdated)}` : 'no data yet';
-    banner.textContent = `API unreachable (${message}); ${since}. Retrying every ${REFRESH_MS / 1000} s.`;
+    banner.textContent = `API unreachable (${message}); ${overview ? `showing data from ${formatTime(overview.generatedAt)}` : 'no data yet'}.`;
     banner.hidden = false;
     document.body.classList.add('stale');
-    const waiting = document.querySelector('#placeholder .empty');
-    if (waiting) waiting.textContent = 'Waiting for the API…';
-  }
-
-  function clearError() {
-    byId('error-banner').hidden = true;
-    document.body.classList.remove('stale');
   }
 
   async function refresh() {
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), TIMEOUT_MS);
+    if (refreshing) return;
+    refreshing = true;
+    lastRefresh = Date.now();
     try {
-      const [states, summary] = await Promise.all([
-        getJson('/api/fleet/state', controller.signal),
-        getJson('/api/fleet/summary', controller.signal),
-      ]);
-      render(states, summary);
-      lastUpdated = new Date();
+      overview = await getJson('/api/fleet/overview');
+      renderOverview();
       const updated = byId('last-updated');
-      updated.textContent = formatTime(lastUpdated);
-      updated.dateTime = lastUpdated.toISOString();
-      clearError();
+      updated.textContent = formatTime(overview.generatedAt);
+      updated.dateTime = overview.generatedAt;
+      byId('error-banner').hidden = true;
+      document.body.classList.remove('stale');
+      const match = /^#agent=(.+)$/.exec(location.hash);
+      if (match) await showAgent(decodeURIComponent(match[1]));
     } catch (e) {
-      showError(e.name === 'AbortError' ? `no answer within ${TIMEOUT_MS / 1000} s` : e.message);
+      if (e.message !== 'signed out') showError(e.message);
     } finally {
-      clearTimeout(timer);
-      setTimeout(refresh, REFRESH_MS);
+      refreshing = false;
     }
   }
 
-  refresh();
+  function route() {
+    const match = /^#agent=(.+)$/.exec(location.hash);
+    if (match) {
+      showAgent(decodeURIComponent(match[1])).catch((e) => showError(e.message));
+    } else {
+      byId('agent-view').hidden = true;
+      byId('fleet-view').hidden = false;
+    }
+  }
+
+  function live() {
+    const events = new EventSource('/api/fleet/events');
+    const onChange = () => {
+      const wait = Math.max(0, MIN_REFRESH_MS - (Date.now() - lastRefresh));
+      setTimeout(refresh, wait);
+    };
+    events.addEventListener('changed', onChange);
+    events.addEventListener('tick', onChange);
+    events.addEventListener('open', () => { byId('live').textContent = `· live · times in ${zone}`; });
+    events.addEventListener('error', () => { byId('live').textContent = `· reconnecting · times in ${zone}`; });
+  }
+
+  async function start() {
+    session = await getJson('/api/session');
+    byId('user-name').textContent = session.name;
+    byId('user-role').textContent = session.role;
+    document.body.dataset.role = session.role;
+    byId('sign-out').addEventListener('click', async () => {
+      await fetch('/logout', { method: 'POST', headers: { 'X-CSRF-TOKEN': session.csrfToken } });
+      location.assign('/login');
+    });
+    for (const id of ['filter-text', 'filter-class', 'filter-site']) byId(id).addEventListener('input', renderProblems);
+    byId('filters').addEventListener('submit', (e) => e.preventDefault());
+    window.addEventListener('hashchange', route);
+    await refresh();
+    route();
+    live();
+    setInterval(() => { if (Date.now() - lastRefresh > FALLBACK_REFRESH_MS) refresh(); }, FALLBACK_REFRESH_MS);
+  }
+
+  start().catch((e) => { if (e.message !== 'signed out') showError(e.message); });
 })();

@@ -1,6 +1,10 @@
+using System.Net.ServerSentEvents;
+using System.Runtime.CompilerServices;
+using FleetMonitor.Api.Access;
 using FleetMonitor.Api.Sites;
 using FleetMonitor.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 
 namespace FleetMonitor.Api.Fleet;
 
@@ -9,9 +13,11 @@ public static class FleetEndpoints
 {
     public static RouteGroupBuilder MapFleetEndpoints(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/fleet").WithTags("Fleet");
+        var group = routes.MapGroup("/fleet").WithTags("Fleet").RequireViewer();
         group.MapGet("/state", ListStateAsync);
         group.MapGet("/summary", GetSummaryAsync);
+        group.MapGet("/overview", GetOverviewAsync);
+        group.MapGet("/events", Events);
         return group;
     }
 
@@ -59,5 +65,56 @@ public static class FleetEndpoints
             stateRows.Select(s => s.AgentId).Distinct(StringComparer.Ordinal).Count(),
             OutcomeCounts.Count(stateRows),
             perSite));
+    }
+
+    private static async Task<Ok<FleetOverview>> GetOverviewAsync(
+        SiteStore sites, AgentStore agents, StateStore states, TimeProvider timeProvider, IOptions<FleetOptions> options, CancellationToken cancellationToken)
+    {
+        var siteRows = await sites.ListAsync(cancellationToken);
+        var agentRows = await agents.ListAsync(null, cancellationToken);
+        var stateRows = await states.ListAsync(null, cancellationToken);
+        return TypedResults.Ok(FleetOverviewBuilder.Build(siteRows, agentRows, stateRows, timeProvider.GetUtcNow(), options.Value.OfflineAfter));
+    }
+
+    /// <summary>
+    /// Server-Sent Events: a "changed" event whenever a state or heartbeat was written, and a "tick" at least every
+    /// offline period, so that agents turning offline (which changes nothing in the database) show too.
+    /// </summary>
+    private static ServerSentEventsResult<string> Events(
+        FleetVersionStore versions, TimeProvider timeProvider, IOptions<FleetOptions> options, CancellationToken cancellationToken) =>
+        TypedResults.ServerSentEvents(Watch(versions, timeProvider, options.Value, cancellationToken));
+
+    private static async IAsyncEnumerable<SseItem<string>> Watch(
+        FleetVersionStore versions, TimeProvider timeProvider, FleetOptions options, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var last = await versions.GetAsync(cancellationToken);
+        yield return new SseItem<string>(last, "changed");
+        var lastSent = timeProvider.GetUtcNow();
+        var tick = options.OfflineAfter / 3;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(options.LiveCheckInterval, timeProvider, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                yield break;
+            }
+
+            var version = await versions.GetAsync(cancellationToken);
+            var now = timeProvider.GetUtcNow();
+            if (version != last)
+            {
+                last = version;
+                lastSent = now;
+                yield return new SseItem<string>(version, "changed");
+            }
+            else if (now - lastSent >= tick)
+            {
+                lastSent = now;
+                yield return new SseItem<string>(version, "tick");
+            }
+        }
     }
 }

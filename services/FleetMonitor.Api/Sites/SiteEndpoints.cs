@@ -1,10 +1,10 @@
-using System.Text.Json;
+using FleetMonitor.Api.Access;
 using FleetMonitor.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace FleetMonitor.Api.Sites;
 
-/// <summary>Sites: list, read one, create.</summary>
+/// <summary>Sites: list and read one (viewer), create (admin, audited).</summary>
 public static class SiteEndpoints
 {
     public const string GetSiteRoute = "GetSite";
@@ -12,9 +12,9 @@ public static class SiteEndpoints
     public static RouteGroupBuilder MapSiteEndpoints(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/sites").WithTags("Sites");
-        group.MapGet("/", ListAsync);
-        group.MapGet("/{siteId}", GetAsync).WithName(GetSiteRoute);
-        group.MapPost("/", CreateAsync);
+        group.MapGet("/", ListAsync).RequireViewer();
+        group.MapGet("/{siteId}", GetAsync).WithName(GetSiteRoute).RequireViewer();
+        group.MapPost("/", CreateAsync).RequireAdmin();
         return group;
     }
 
@@ -37,7 +37,7 @@ public static class SiteEndpoints
 
     // The body is read here rather than bound: a body the binder cannot read would get an empty 400, not a problem naming the field.
     private static async Task<Results<CreatedAtRoute<SiteRow>, ValidationProblem, ProblemHttpResult>> CreateAsync(
-        HttpRequest request, SiteStore sites, CancellationToken cancellationToken)
+        HttpRequest request, SiteStore sites, AuditLog audit, CancellationToken cancellationToken)
     {
         if (!request.HasJsonContentType())
         {
@@ -45,22 +45,9 @@ public static class SiteEndpoints
         }
 
         var errors = new RequestErrors();
-        CreateSiteRequest? body;
-        try
-        {
-            body = await request.ReadFromJsonAsync<CreateSiteRequest>(cancellationToken);
-        }
-        catch (JsonException e)
-        {
-            errors.Add(FieldOf(e), e.Path is null or "$"
-                ? $"The body is not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1})."
-                : "Must be a JSON string.");
-            return errors.ToProblem();
-        }
-
+        var body = await JsonBody.ReadAsync<CreateSiteRequest>(request, errors, "A JSON object with id, name and timeZone", cancellationToken);
         if (body is null)
         {
-            errors.Add("body", "A JSON object with id, name and timeZone is required.");
             return errors.ToProblem();
         }
 
@@ -79,12 +66,7 @@ public static class SiteEndpoints
 
         var site = await sites.GetAsync(id, cancellationToken)
             ?? throw new InvalidOperationException($"Site {id} vanished right after it was created.");
+        await audit.RecordAsync(request.HttpContext.User, "site.create", $"site:{id}", null, site, cancellationToken);
         return TypedResults.CreatedAtRoute(site, GetSiteRoute, new { siteId = site.Id });
     }
-
-    /// <summary>"$.timeZone" → "timeZone"; the whole body when the JSON itself is broken.</summary>
-    private static string FieldOf(JsonException e) =>
-        e.Path is { Length: > 2 } path && path.StartsWith("$.", StringComparison.Ordinal)
-            ? JsonNamingPolicy.CamelCase.ConvertName(path[2..])
-            : "body";
 }

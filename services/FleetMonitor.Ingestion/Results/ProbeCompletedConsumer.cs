@@ -4,12 +4,17 @@ using Microsoft.Extensions.Options;
 
 namespace FleetMonitor.Ingestion.Results;
 
-/// <summary>Validates each agent result and hands it to the batch writer; acknowledged only once stored.</summary>
-public sealed class ProbeCompletedConsumer(ResultBatchWriter writer, TimeProvider timeProvider, IOptions<IngestionOptions> options, Identity.AgentIdentityCheck identity)
+/// <summary>
+/// Validates each agent result and hands it to the batch writer; acknowledged only once stored. An invalid result goes
+/// to the error queue; a database outage is waited out (the message stays unacknowledged), however long it lasts.
+/// </summary>
+public sealed class ProbeCompletedConsumer(
+    ResultBatchWriter writer, TimeProvider timeProvider, IOptions<IngestionOptions> options, ILogger<ProbeCompletedConsumer> logger, Identity.AgentIdentityCheck identity)
     : IConsumer<ProbeCompleted>
 {
     public async Task Consume(ConsumeContext<ProbeCompleted> context)
     {
+        MessageSize.Check(context);
         var errors = ProbeCompletedValidator.Validate(context.Message, timeProvider.GetUtcNow(), options.Value);
         if (errors.Count > 0)
         {
@@ -18,6 +23,6 @@ public sealed class ProbeCompletedConsumer(ResultBatchWriter writer, TimeProvide
 
         await identity.EnsureAsync(context, context.Message.AgentId, context.Message.SiteId);
 
-        await writer.WriteAsync(context.Message, context.CancellationToken);
+        await TransientRetry.RunAsync(ct => writer.WriteAsync(context.Message, ct), timeProvider, logger, context.CancellationToken);
     }
 }

@@ -47,11 +47,16 @@ internal static class AgentEndpointConfiguration
             r.Ignore<Identity.ImpersonationException>();
             r.Ignore<SerializationException>();
             r.Ignore<JsonException>();
+            // Transient database failures are retried inside the consumer without limit (TransientRetry); one that
+            // still escapes (the consume was cancelled) must not use up the few retries meant for real faults.
+            r.Ignore<TransientStorageException>();
             r.Exponential(5, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(500));
         });
 
         if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbit)
         {
+            // Replicated on a RabbitMQ cluster (Raft): a broker node lost takes no agent message with it.
+            rabbit.SetQuorumQueue();
             rabbit.PrefetchCount = prefetchCount;
             rabbit.Bind(WireFormat.AgentExchange, x =>
             {

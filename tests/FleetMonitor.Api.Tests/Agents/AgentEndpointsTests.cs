@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using FleetMonitor.Api.Access;
 
 namespace FleetMonitor.Api.Tests.Agents;
 
@@ -10,7 +11,7 @@ public sealed class AgentEndpointsTests(ApiFixture fixture) : IClassFixture<ApiF
     [Fact]
     public async Task Agents_are_listed_for_the_fleet_and_per_site()
     {
-        using var client = fixture.CreateClient();
+        using var client = fixture.CreateClient(AccessRoles.Viewer);
 
         var all = await (await client.GetAsync("/api/agents")).ReadJsonAsync();
         var bob = await (await client.GetAsync($"/api/agents?siteId={SeedData.BobSite}")).ReadJsonAsync();
@@ -23,7 +24,7 @@ public sealed class AgentEndpointsTests(ApiFixture fixture) : IClassFixture<ApiF
     [Fact]
     public async Task Agent_list_of_an_unknown_site_is_a_404_and_of_a_malformed_one_a_400()
     {
-        using var client = fixture.CreateClient();
+        using var client = fixture.CreateClient(AccessRoles.Viewer);
 
         await Problems.AssertProblemAsync(await client.GetAsync("/api/agents?siteId=no-such-site"), HttpStatusCode.NotFound);
         await Problems.AssertValidationProblemAsync(await client.GetAsync("/api/agents?siteId=Bad%20Site"), "siteId");
@@ -32,7 +33,7 @@ public sealed class AgentEndpointsTests(ApiFixture fixture) : IClassFixture<ApiF
     [Fact]
     public async Task Agent_is_returned_and_an_unknown_one_is_a_404()
     {
-        using var client = fixture.CreateClient();
+        using var client = fixture.CreateClient(AccessRoles.Viewer);
 
         var agent = await (await client.GetAsync($"/api/agents/{SeedData.BobPc}")).ReadJsonAsync();
 
@@ -44,7 +45,7 @@ public sealed class AgentEndpointsTests(ApiFixture fixture) : IClassFixture<ApiF
     [Fact]
     public async Task State_is_the_latest_result_of_each_probe_with_json_findings_and_measurements()
     {
-        using var client = fixture.CreateClient();
+        using var client = fixture.CreateClient(AccessRoles.Viewer);
 
         var state = await (await client.GetAsync($"/api/agents/{SeedData.AlicePc}/state")).ReadJsonAsync();
 
@@ -63,7 +64,7 @@ public sealed class AgentEndpointsTests(ApiFixture fixture) : IClassFixture<ApiF
     [Fact]
     public async Task History_pages_return_every_result_once_newest_first()
     {
-        using var client = fixture.CreateClient();
+        using var client = fixture.CreateClient(AccessRoles.Viewer);
         var seen = new List<Guid>();
         var pageSizes = new List<int>();
         string? next = null;
@@ -88,7 +89,7 @@ public sealed class AgentEndpointsTests(ApiFixture fixture) : IClassFixture<ApiF
     [Fact]
     public async Task History_defaults_to_50_results()
     {
-        using var client = fixture.CreateClient();
+        using var client = fixture.CreateClient(AccessRoles.Viewer);
 
         var page = await (await client.GetAsync(AlicePbxResults)).ReadJsonAsync();
 
@@ -109,7 +110,7 @@ public sealed class AgentEndpointsTests(ApiFixture fixture) : IClassFixture<ApiF
     [InlineData("99999999999")]
     public async Task Bad_limit_is_a_400_naming_limit(string limit)
     {
-        using var client = fixture.CreateClient();
+        using var client = fixture.CreateClient(AccessRoles.Viewer);
 
         var response = await client.GetAsync($"{AlicePbxResults}?limit={Uri.EscapeDataString(limit)}");
 
@@ -122,7 +123,7 @@ public sealed class AgentEndpointsTests(ApiFixture fixture) : IClassFixture<ApiF
     [InlineData("12345")]
     public async Task Bad_cursor_is_a_400_naming_before(string before)
     {
-        using var client = fixture.CreateClient();
+        using var client = fixture.CreateClient(AccessRoles.Viewer);
 
         var response = await client.GetAsync($"{AlicePbxResults}?before={Uri.EscapeDataString(before)}");
 
@@ -132,7 +133,7 @@ public sealed class AgentEndpointsTests(ApiFixture fixture) : IClassFixture<ApiF
     [Fact]
     public async Task History_of_an_unknown_agent_or_probe_is_a_404()
     {
-        using var client = fixture.CreateClient();
+        using var client = fixture.CreateClient(AccessRoles.Viewer);
 
         await Problems.AssertProblemAsync(
             await client.GetAsync($"/api/agents/no-such-agent/probes/{SeedData.PbxProbe}/results"), HttpStatusCode.NotFound);

@@ -1,100 +1,126 @@
-using System.Diagnostics;
-using System.Net;
-using FleetMonitor.Contracts;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
 
 namespace FleetMonitor.Api.Tests.Dashboard;
 
-/// <summary>The dashboard in Debian's Chromium against the Api on a real Kestrel port: the page's script must fetch and render the fleet.</summary>
-public sealed class DashboardBrowserTests
+/// <summary>
+/// The dashboard in Debian's Chromium, signed in as each role: sees the fleet with broken, exposed and offline agents in
+/// the right places, drills into an agent, filters, and is refused what its role does not allow.
+/// </summary>
+public sealed class DashboardBrowserTests(DashboardBrowserFixture fixture) : IClassFixture<DashboardBrowserFixture>
 {
-    private const string Chromium = "/usr/bin/chromium";
-    private const string HostileSite = "home-mallory";
-    private const string HostileAgent = "<img src=x onerror=document.title='pwned'>";
-    private static readonly TimeSpan BrowserTimeout = TimeSpan.FromSeconds(90);
+    private const string Password = DashboardBrowserFixture.Password;
+    private const string FreshSite = DashboardBrowserFixture.FreshSite;
+    private const string ExposedAgent = DashboardBrowserFixture.ExposedAgent;
+    private const string BrokenAgent = DashboardBrowserFixture.BrokenAgent;
+    private const string OfflineAgent = DashboardBrowserFixture.OfflineAgent;
+    private const string HostileAgent = DashboardBrowserFixture.HostileAgent;
+
+    private BrowserSession Browser => fixture.Browser;
 
     [Fact]
-    public async Task Dashboard_renders_the_seeded_fleet_in_a_real_browser()
+    public async Task Viewer_sees_broken_exposed_and_offline_agents_drills_into_one_and_is_refused_changes()
     {
-        Assert.True(File.Exists(Chromium), $"{Chromium} is missing; install it with: apt-get install -y chromium");
+        var page = await Browser.NewPageAsync();
+        await BrowserSession.SignInAsync(page, "noc-viewer", Password);
+        await page.WaitForSelectorAsync($"tr.problem[data-agent=\"{BrokenAgent}\"]");
+        await BrowserSession.ScreenshotAsync(page, "viewer-fleet");
 
-        // An agent whose id is markup: it must come out as text, not as an element.
-        var hostile = SeedData.Result(Guid.CreateVersion7(SeedData.Start), HostileAgent, HostileSite, "probe-<b>x</b>", "tcp",
-            "<script>alert(1)</script>", SeedData.Start, ProbeOutcome.Failed, new Dictionary<string, double>(), ["<i>finding</i>"]);
-        using var database = await TestDatabase.CreateSeededAsync([hostile]);
-        await using var factory = new ApiFactory(database);
-        factory.UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
-        factory.StartServer();
-        var address = factory.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>()
-            .Addresses.Single();
+        Assert.Equal("viewer", await page.TextContentAsync("#user-role"));
+        Assert.Equal("broken", await page.GetAttributeAsync($"tr.problem[data-agent=\"{BrokenAgent}\"]", "data-class"));
+        Assert.Equal("exposed", await page.GetAttributeAsync($"tr.problem[data-agent=\"{ExposedAgent}\"]", "data-class"));
+        Assert.Equal("offline", await page.GetAttributeAsync($"tr.problem[data-agent=\"{OfflineAgent}\"]", "data-class"));
+        // The seeded agents stopped reporting long ago: offline, not whatever their last results said.
+        Assert.Equal("offline", await page.GetAttributeAsync($"tr.problem[data-agent=\"{SeedData.BobPc}\"]", "data-class"));
+        // Worst first.
+        var classes = await page.EvalOnSelectorAllAsync<string[]>("tr.problem", "rows => rows.map(r => r.dataset.class)");
+        Assert.Equal(classes.OrderBy(c => Array.IndexOf(["broken", "exposed", "offline", "degraded"], c)), classes);
+        Assert.Contains("exposure.open.5060/udp", await page.TextContentAsync($"tr.problem[data-agent=\"{ExposedAgent}\"]"), StringComparison.Ordinal);
+        // The site's tile counts each agent once, in its worst class: dave and the hostile agent broken, carol exposed, erin offline.
+        var tile = $".tile[data-site=\"{FreshSite}\"]";
+        Assert.Equal("2", await page.GetAttributeAsync($"{tile} .tile-count[data-class=broken]", "data-count"));
+        Assert.Equal("1", await page.GetAttributeAsync($"{tile} .tile-count[data-class=exposed]", "data-count"));
+        Assert.Equal("1", await page.GetAttributeAsync($"{tile} .tile-count[data-class=offline]", "data-count"));
+        // Times carry their zone.
+        Assert.Matches("GMT\\+1|CET|CEST|GMT\\+2", await page.TextContentAsync("#last-updated") ?? "");
 
-        var dom = await DumpDomAsync(address + "/");
+        // Markup in data is text.
+        Assert.DoesNotContain("pwned", await page.TitleAsync(), StringComparison.Ordinal);
+        Assert.Equal(0, await page.Locator("img[src=x]").CountAsync());
+        Assert.Contains(HostileAgent, await page.TextContentAsync("#problem-rows") ?? "", StringComparison.Ordinal);
 
-        Assert.Contains(SeedData.AlicePc, dom, StringComparison.Ordinal);
-        Assert.Contains(SeedData.BobLaptop, dom, StringComparison.Ordinal);
-        Assert.Contains(SeedData.PbxProbe, dom, StringComparison.Ordinal);
-        Assert.Contains(SeedData.PbxTarget, dom, StringComparison.Ordinal);
-        Assert.Contains("tls.certificate.expires_soon", dom, StringComparison.Ordinal);
-        Assert.Contains("connect timed out after 5000 ms", dom, StringComparison.Ordinal);
-        // The rendered rows carry their outcome, coloured by class.
-        Assert.Contains($"data-agent=\"{SeedData.AlicePc}\" data-probe=\"{SeedData.PbxProbe}\" data-outcome=\"degraded\"", dom, StringComparison.Ordinal);
-        Assert.Contains("class=\"outcome outcome-degraded\">degraded</span>", dom, StringComparison.Ordinal);
-        Assert.Contains($"data-agent=\"{SeedData.BobPc}\" data-probe=\"{SeedData.MediaProbe}\" data-outcome=\"error\"", dom, StringComparison.Ordinal);
-        Assert.Contains("class=\"outcome outcome-error\" title=\"socket permission denied\">error</span>", dom, StringComparison.Ordinal);
-        // Summary bar: 2 ok, 1 degraded, 2 failed (one seeded, one hostile), 1 error.
-        Assert.Contains("<span class=\"value\" id=\"count-failed\">2</span>", dom, StringComparison.Ordinal);
-        Assert.DoesNotContain("<time id=\"last-updated\">never</time>", dom, StringComparison.Ordinal);
-        Assert.Contains("id=\"error-banner\" role=\"alert\" hidden", dom, StringComparison.Ordinal);
-        // Escaped, not executed.
-        Assert.Contains("&lt;img src=x onerror=document.title='pwned'&gt;", dom, StringComparison.Ordinal);
-        Assert.Contains("&lt;script&gt;alert(1)&lt;/script&gt;", dom, StringComparison.Ordinal);
-        Assert.Contains("&lt;i&gt;finding&lt;/i&gt;", dom, StringComparison.Ordinal);
-        Assert.DoesNotContain("<img src=\"x\"", dom, StringComparison.Ordinal);
-        Assert.DoesNotContain("pwned</title>", dom, StringComparison.Ordinal);
+        // Search narrows the list to the matching problem.
+        await page.FillAsync("#filter-text", "5060/udp");
+        await page.WaitForFunctionAsync("() => document.querySelectorAll('tr.problem').length === 1");
+        Assert.Equal(ExposedAgent, await page.GetAttributeAsync("tr.problem", "data-agent"));
+        await page.FillAsync("#filter-text", "");
+        await page.SelectOptionAsync("#filter-class", "offline");
+        await page.WaitForFunctionAsync("() => [...document.querySelectorAll('tr.problem')].every(r => r.dataset.class === 'offline')");
+
+        // Drill into the broken agent: its probes and the media history charts.
+        await page.SelectOptionAsync("#filter-class", "");
+        await page.ClickAsync($"tr.problem[data-agent=\"{BrokenAgent}\"] a.agent-link");
+        await page.WaitForSelectorAsync("figure.chart[data-measurement=\"media mos_plc\"]");
+        Assert.Equal("failed", await page.GetAttributeAsync("#agent-probe-rows tr[data-probe=media]", "data-outcome"));
+        Assert.Contains("9 results", await page.TextContentAsync("figure.chart[data-measurement=\"media mos_plc\"] figcaption"), StringComparison.Ordinal);
+        Assert.Equal(1, await page.Locator("figure.chart[data-measurement=\"media loss_ratio\"]").CountAsync());
+        Assert.Contains($"{BrokenAgent}-host", await page.TextContentAsync("#agent-meta"), StringComparison.Ordinal);
+        await BrowserSession.ScreenshotAsync(page, "viewer-agent");
+
+        // A viewer changes nothing, even with a valid CSRF token.
+        Assert.Equal(403, await FetchStatusAsync(page, "POST", "/api/sites", """{"id":"viewer-site","name":"V","timeZone":"UTC"}"""));
+        Assert.Equal(403, await FetchStatusAsync(page, "GET", "/api/users", null));
     }
 
-    private static async Task<string> DumpDomAsync(string url)
+    [Theory]
+    [InlineData("operator", 403, 403)]
+    [InlineData("admin", 201, 200)]
+    public async Task Role_decides_what_the_signed_in_browser_may_change(string role, int createSite, int listUsers)
     {
-        var profile = Directory.CreateTempSubdirectory("fleetmonitor-chromium-");
-        try
-        {
-            var start = new ProcessStartInfo(Chromium)
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            foreach (var argument in (string[])[
-                "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--no-first-run", $"--user-data-dir={profile.FullName}", "--virtual-time-budget=8000", "--dump-dom", url])
-            {
-                start.ArgumentList.Add(argument);
-            }
+        var page = await Browser.NewPageAsync();
+        await BrowserSession.SignInAsync(page, $"noc-{role}", Password);
+        await page.WaitForSelectorAsync("tr.problem");
+        await BrowserSession.ScreenshotAsync(page, $"{role}-fleet");
 
-            using var browser = Process.Start(start) ?? throw new InvalidOperationException($"{Chromium} did not start.");
-            var stdout = browser.StandardOutput.ReadToEndAsync();
-            var stderr = browser.StandardError.ReadToEndAsync();
-            using var timeout = new CancellationTokenSource(BrowserTimeout);
-            try
-            {
-                await browser.WaitForExitAsync(timeout.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                browser.Kill(entireProcessTree: true);
-                Assert.Fail($"Chromium did not finish within {BrowserTimeout}: {await stderr}");
-            }
-
-            var dom = await stdout;
-            Assert.True(browser.ExitCode == 0 && dom.Length > 0, $"Chromium exited with {browser.ExitCode}: {await stderr}");
-            return dom;
-        }
-        finally
-        {
-            profile.Delete(recursive: true);
-        }
+        Assert.Equal(createSite, await FetchStatusAsync(page, "POST", "/api/sites", $$"""{"id":"{{role}}-site","name":"R","timeZone":"UTC"}"""));
+        Assert.Equal(listUsers, await FetchStatusAsync(page, "GET", "/api/users", null));
+        // Without the CSRF token the cookie alone is not enough, whatever the role.
+        Assert.Equal(400, await page.EvaluateAsync<int>("async () => (await fetch('/logout', { method: 'POST' })).status"));
     }
+
+    [Fact]
+    public async Task Anonymous_browser_is_sent_to_sign_in_and_a_wrong_password_is_refused()
+    {
+        var page = await Browser.NewPageAsync();
+        await page.GotoAsync("/#agent=agent-dave-pc");
+        await page.WaitForURLAsync("**/login?**");
+        await page.FillAsync("#username", "noc-viewer");
+        await page.FillAsync("#password", "wrong password");
+        await page.ClickAsync("#sign-in");
+        await page.WaitForSelectorAsync("#login-error");
+        await BrowserSession.ScreenshotAsync(page, "anonymous-login-refused");
+        Assert.Equal(401, (await page.APIRequest.GetAsync("/api/fleet/overview")).Status);
+    }
+
+    [Fact]
+    public async Task Dashboard_fits_a_phone_screen()
+    {
+        var page = await Browser.NewPageAsync(390, 844);
+        await BrowserSession.SignInAsync(page, "noc-viewer", Password);
+        await page.WaitForSelectorAsync("tr.problem");
+        await BrowserSession.ScreenshotAsync(page, "viewer-phone");
+
+        var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth");
+        Assert.True(overflow <= 0, $"The page is {overflow} px wider than a 390 px phone screen");
+    }
+
+    private static Task<int> FetchStatusAsync(IPage page, string method, string url, string? body) => page.EvaluateAsync<int>(
+        """
+        async ([method, url, body]) => {
+          const session = await (await fetch('/api/session')).json();
+          const init = { method, headers: { 'X-CSRF-TOKEN': session.csrfToken, 'Content-Type': 'application/json' } };
+          if (body !== null) init.body = body;
+          return (await fetch(url, init)).status;
+        }
+        """,
+        new object?[] { method, url, body });
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using FleetMonitor.Api.Access;
 
 namespace FleetMonitor.Api.Tests.Dashboard;
 
@@ -9,7 +10,7 @@ public sealed class DashboardEndpointsTests(ApiFixture fixture) : IClassFixture<
     [InlineData("/dashboard")]
     public async Task Page_is_served_with_a_strict_content_security_policy(string path)
     {
-        using var client = fixture.CreateClient();
+        using var client = fixture.CreateClient(AccessRoles.Viewer);
 
         var response = await client.GetAsync(path);
 
@@ -25,18 +26,17 @@ public sealed class DashboardEndpointsTests(ApiFixture fixture) : IClassFixture<
     }
 
     [Fact]
-    public async Task Script_is_served_and_polls_the_fleet_endpoints_without_innerHTML()
+    public async Task Script_is_served_and_follows_the_live_events_without_innerHTML()
     {
-        using var client = fixture.CreateClient();
+        using var client = fixture.CreateClient(AccessRoles.Viewer);
 
         var response = await client.GetAsync("/dashboard/app.js");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/javascript", response.Content.Headers.ContentType?.MediaType);
         var script = await response.Content.ReadAsStringAsync();
-        Assert.Contains("/api/fleet/state", script, StringComparison.Ordinal);
-        Assert.Contains("/api/fleet/summary", script, StringComparison.Ordinal);
-        Assert.Contains("REFRESH_MS = 5000", script, StringComparison.Ordinal);
+        Assert.Contains("/api/fleet/overview", script, StringComparison.Ordinal);
+        Assert.Contains("new EventSource('/api/fleet/events')", script, StringComparison.Ordinal);
         // Data reaches the DOM through textContent only.
         Assert.DoesNotContain("innerHTML", script, StringComparison.Ordinal);
         Assert.DoesNotContain("insertAdjacentHTML", script, StringComparison.Ordinal);
@@ -46,19 +46,19 @@ public sealed class DashboardEndpointsTests(ApiFixture fixture) : IClassFixture<
     [Fact]
     public async Task Stylesheet_is_served()
     {
-        using var client = fixture.CreateClient();
+        using var client = fixture.CreateClient(AccessRoles.Viewer);
 
         var response = await client.GetAsync("/dashboard/app.css");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/css", response.Content.Headers.ContentType?.MediaType);
-        Assert.Contains(".outcome-failed", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains(".badge.class-broken", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Unchanged_file_is_a_304_for_its_etag()
     {
-        using var client = fixture.CreateClient();
+        using var client = fixture.CreateClient(AccessRoles.Viewer);
         var first = await client.GetAsync("/dashboard/app.js");
         var etag = first.Headers.ETag ?? throw new InvalidOperationException("No ETag on the script.");
 

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using FleetMonitor.Api.Access;
 
 namespace FleetMonitor.Api.Tests.Fleet;
 
@@ -8,7 +9,7 @@ public sealed class FleetEndpointsTests(ApiFixture fixture) : IClassFixture<ApiF
     [Fact]
     public async Task Summary_counts_latest_states_per_site_and_outcome()
     {
-        using var client = fixture.CreateClient();
+        using var client = fixture.CreateClient(AccessRoles.Viewer);
 
         var summary = await (await client.GetAsync("/api/fleet/summary")).ReadJsonAsync();
 
@@ -24,7 +25,7 @@ public sealed class FleetEndpointsTests(ApiFixture fixture) : IClassFixture<ApiF
     [Fact]
     public async Task State_lists_every_agent_and_probe_and_filters_by_site()
     {
-        using var client = fixture.CreateClient();
+        using var client = fixture.CreateClient(AccessRoles.Viewer);
 
         var all = await (await client.GetAsync("/api/fleet/state")).ReadJsonAsync();
         var bob = await (await client.GetAsync($"/api/fleet/state?siteId={SeedData.BobSite}")).ReadJsonAsync();
@@ -42,7 +43,7 @@ public sealed class FleetEndpointsTests(ApiFixture fixture) : IClassFixture<ApiF
     [Fact]
     public async Task State_of_an_unknown_site_is_a_404_and_of_a_malformed_one_a_400()
     {
-        using var client = fixture.CreateClient();
+        using var client = fixture.CreateClient(AccessRoles.Viewer);
 
         await Problems.AssertProblemAsync(await client.GetAsync("/api/fleet/state?siteId=no-such-site"), HttpStatusCode.NotFound);
         await Problems.AssertValidationProblemAsync(await client.GetAsync("/api/fleet/state?siteId=%3Cscript%3E"), "siteId");

@@ -1,0 +1,81 @@
+using FleetMonitor.Contracts;
+using FleetMonitor.Storage;
+
+namespace FleetMonitor.Api.Tests.Dashboard;
+
+/// <summary>
+/// One Api on Kestrel and one Chromium for the browser tests, over a fleet with a broken, an exposed, an offline and a
+/// hostile (markup in its id) agent at site home-carol, besides the seeded ones, and a local user per role.
+/// </summary>
+public sealed class DashboardBrowserFixture : IAsyncLifetime
+{
+    public const string Password = "browser test password";
+    public const string FreshSite = "home-carol";
+    public const string ExposedAgent = "agent-carol-pc";
+    public const string BrokenAgent = "agent-dave-pc";
+    public const string OfflineAgent = "agent-erin-pc";
+    public const string HostileAgent = "<img src=x onerror=document.title='pwned'>";
+
+    private TestDatabase? _database;
+    private BrowserSession? _browser;
+
+    public BrowserSession Browser => _browser ?? throw new InvalidOperationException("Not started.");
+
+    public async Task InitializeAsync()
+    {
+        var now = TimeProvider.System.GetUtcNow();
+        var results = new List<ProbeCompleted>
+        {
+            SeedData.Result(Guid.CreateVersion7(now), ExposedAgent, FreshSite, "exposure", "exposure", "reflector.example.net:443", now.AddSeconds(-20),
+                ProbeOutcome.Degraded, new Dictionary<string, double> { ["ports_open"] = 1 }, ["exposure.open.5060/udp"]),
+            SeedData.Result(Guid.CreateVersion7(now), OfflineAgent, FreshSite, "pbx", "tcp", "pbx.example.com:5061", now.AddHours(-1),
+                ProbeOutcome.Ok, new Dictionary<string, double> { ["connect_ms"] = 30 }, []),
+            // An agent whose id is markup: it must come out as text, not as an element.
+            SeedData.Result(Guid.CreateVersion7(now), HostileAgent, FreshSite, "probe-<b>x</b>", "tcp", "<script>alert(1)</script>", now.AddSeconds(-10),
+                ProbeOutcome.Failed, new Dictionary<string, double>(), ["<i>finding</i>"]),
+        };
+        // A media stream that got worse over ten minutes, then failed.
+        for (var i = 0; i < 10; i++)
+        {
+            var at = now.AddMinutes(-10 + i);
+            var last = i == 9;
+            results.Add(SeedData.Result(Guid.CreateVersion7(at), BrokenAgent, FreshSite, "media", "media", "reflector.example.net:7000", at,
+                last ? ProbeOutcome.Failed : ProbeOutcome.Ok,
+                last ? new Dictionary<string, double> { ["loss_ratio"] = 1 } : new Dictionary<string, double> { ["mos_plc"] = 4.4 - (i * 0.1), ["loss_ratio"] = i * 0.01, ["rtt_avg_ms"] = 40 + i },
+                last ? ["media.no_echo"] : []));
+        }
+
+        _database = await TestDatabase.CreateSeededAsync(results);
+        var agents = new AgentStore(_database.Open(), TimeProvider.System);
+        foreach (var (agent, age) in new[] { (ExposedAgent, TimeSpan.FromSeconds(5)), (BrokenAgent, TimeSpan.FromSeconds(5)), (HostileAgent, TimeSpan.FromSeconds(5)), (OfflineAgent, TimeSpan.FromHours(1)) })
+        {
+            await agents.RecordHeartbeatAsync(new AgentHeartbeatSent
+            {
+                SchemaVersion = AgentHeartbeatSent.CurrentSchemaVersion,
+                AgentId = agent,
+                SiteId = FreshSite,
+                SentAt = now - age,
+                Hostname = $"{agent}-host",
+                AgentVersion = "1.0.0",
+                OutboxBacklog = 0,
+            }, CancellationToken.None);
+        }
+
+        foreach (var role in new[] { "viewer", "operator", "admin" })
+        {
+            await _database.CreateUserAsync($"noc-{role}", Password, role);
+        }
+
+        _browser = await BrowserSession.StartAsync(_database);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_browser is not null)
+        {
+            await _browser.DisposeAsync();
+        }
+
+        _database?.Dispose();
+    }
+}
