@@ -42,7 +42,7 @@ if ! as_postgres psql -qtAc "SELECT 1 FROM pg_roles WHERE rolname='$PG_USER'" | 
   as_postgres psql -qc "CREATE ROLE $PG_USER LOGIN CREATEDB PASSWORD '$PG_PASSWORD'"
 fi
 
-# RabbitMQ: started as a daemon; the management plugin is not needed by the tests.
+# RabbitMQ: started as a daemon, with the management plugin (the Api makes enrolled agents' broker users through it).
 if ! $SUDO rabbitmqctl -q status >/dev/null 2>&1; then
   echo "services: starting RabbitMQ"
   $SUDO service rabbitmq-server start >/dev/null 2>&1 || $SUDO rabbitmq-server -detached
@@ -52,6 +52,7 @@ if ! $SUDO rabbitmqctl -q status >/dev/null 2>&1; then
   done
 fi
 $SUDO rabbitmqctl -q await_startup
+$SUDO rabbitmq-plugins enable --quiet rabbitmq_management >/dev/null
 if ! $SUDO rabbitmqctl -q list_users | grep -q "^$RABBIT_USER\b"; then
   $SUDO rabbitmqctl -q add_user "$RABBIT_USER" "$RABBIT_PASSWORD"
   $SUDO rabbitmqctl -q set_user_tags "$RABBIT_USER" administrator

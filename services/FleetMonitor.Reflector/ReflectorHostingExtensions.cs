@@ -12,6 +12,8 @@ public static class ReflectorHostingExtensions
         builder.Services.AddSingleton<ReflectorMetrics>();
         builder.Services.AddOptions<AgentCredentialsOptions>().BindConfiguration(AgentCredentialsOptions.SectionName);
         builder.Services.AddSingleton<AgentCredentials>();
+        builder.Services.AddHttpClient<ControlPlaneCredentialSource>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ControlPlaneCredentialSource>());
         builder.Services.AddSingleton<UdpEchoService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<UdpEchoService>());
         builder.Services.AddOptions<Stun.StunOptions>().BindConfiguration(Stun.StunOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();

@@ -14,6 +14,9 @@ internal static class ProbeKindRules
     private static readonly Func<string, string?> Text = v => string.IsNullOrWhiteSpace(v) || v.Length > 500 ? "Must be non-empty text of at most 500 characters." : null;
     private static readonly Func<string, string?> HostName = v => Uri.CheckHostName(v) == UriHostNameType.Dns ? null : "Must be a DNS name.";
     private static readonly Func<string, string?> PortRange = v => ParsePortRange(v) ? null : "Must be a port or a range first-last (1..65535).";
+    private static readonly Func<string, string?> PortList = v => v.Split(',').All(p => int.TryParse(p.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is > 0 and <= 65535)
+        ? null
+        : "Must be a comma-separated list of port numbers (1..65535).";
 
     private static readonly Dictionary<string, Func<string, string?>> TlsParameters = new(StringComparer.Ordinal)
     {
@@ -37,8 +40,8 @@ internal static class ProbeKindRules
             With(new(), ("max_lifetime_s", Int(0, 3600)), ("keepalive_s", Int(1, 3600)), ("rto_ms", Int(100, 10_000)), ("rc", Int(1, 7)), ("rm", Int(1, 16))),
             p => IntOr(p, "max_lifetime_s", 120) == 0 ? 6 : IntOr(p, "max_lifetime_s", 120) + 5,
             "max_lifetime_s + 5 s for the binding lifetime search (6 s without it)"),
-        new("sip-alg", HostPort(required: false), With(new(), ("transports", v => v.Split(',').All(t => t is "udp" or "tcp") ? null : "Must be a comma-separated list of udp and tcp."), ("method", OneOf("invite", "options"))), _ => 1, "the mirror's verdict"),
-        new("exposure", HttpUrl, With(new(), ("forbidden", Text), ("rtp_range", PortRange), ("rtp_sample", Int(0, 64))), _ => 5, "the Reflector's scan"),
+        new("sip-alg", HostPort(required: false), With(new(), ("transports", v => v.Split(',').All(t => t is "udp" or "tcp") ? null : "Must be a comma-separated list of udp and tcp."), ("method", OneOf("invite", "options")), ("ports", PortList)), _ => 1, "the mirror's verdict"),
+        new("exposure", HttpUrl, With(new(), ("forbidden", Text), ("ports", Text), ("rtp_range", PortRange), ("rtp_sample", Int(0, 64))), _ => 5, "the Reflector's scan"),
         new("upnp", v => v is "" or "ssdp" || (Uri.TryCreate(v, UriKind.Absolute, out var u) && u.Scheme == Uri.UriSchemeHttp) ? null : "Must be 'ssdp' or the http:// URL of the gateway's device description.",
             With(new(), ("ssdp_address", v => IPEndPoint.TryParse(v, out var e) && e.Port != 0 ? null : "Must be ip:port."), ("ssdp_wait_ms", Int(100, 30_000)),
                 ("rtp_range", PortRange), ("wide_range", Int(2, 65535)), ("max_mappings", Int(1, 256))),

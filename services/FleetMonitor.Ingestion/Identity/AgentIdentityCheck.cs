@@ -16,7 +16,12 @@ public sealed class AgentIdentityCheck(EnrolmentStore enrolment, IOptions<AgentI
 
     public async Task EnsureAsync(ConsumeContext context, string? agentId, string? siteId)
     {
-        var user = context.ReceiveContext.TryGetPayload<RabbitMqBasicConsumeContext>(out var rabbit) ? rabbit.Properties.UserId : null;
+        var user = context.ReceiveContext switch
+        {
+            RabbitMqBasicConsumeContext rabbit => rabbit.Properties.UserId,
+            var receive when receive.TryGetPayload<RabbitMqBasicConsumeContext>(out var rabbit) => rabbit.Properties.UserId,
+            _ => null,
+        };
         var identity = string.IsNullOrEmpty(user) ? null : await LookUpAsync(user, context.CancellationToken);
         if (identity is null)
         {

@@ -146,6 +146,16 @@ public sealed class DefinitionEndpointsTests(ApiFixture fixture) : IClassFixture
         Assert.Equal(ProbeCatalog.CreateDefault().Kinds.Order(StringComparer.Ordinal), ProbeKindRules.All.Keys.Order(StringComparer.Ordinal));
     }
 
+    [Fact]
+    public void Every_parameter_the_probe_library_reads_is_known_except_the_agents_own_reflector_credential()
+    {
+        foreach (var (kind, spec) in ProbeKindSpecs.All)
+        {
+            var expected = spec.Parameters.Where(p => p is not ("username" or "password")).Order(StringComparer.Ordinal);
+            Assert.Equal(expected, ProbeKindRules.All[kind].Parameters.Keys.Order(StringComparer.Ordinal));
+        }
+    }
+
     private static async Task CreateSiteAsync(HttpClient client, string id)
     {
         var response = await client.PostAsJsonAsync("/api/sites", new { id, name = id, timeZone = "UTC" });

@@ -3,13 +3,10 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using FleetMonitor.Api.Tests;
-using FleetMonitor.Contracts;
 using FleetMonitor.EndToEnd.Support;
-using FleetMonitor.Ingestion;
 using FleetMonitor.Storage;
 using FleetMonitor.Storage.Tests;
 using Microsoft.Extensions.DependencyInjection;
-using RabbitMQ.Client;
 
 namespace FleetMonitor.EndToEnd.Control;
 
@@ -23,7 +20,7 @@ public sealed class EnrolmentTests
     private const string Site = "home-enrol";
 
     [Fact]
-    public async Task Enrolled_agent_runs_its_site_schedule_cannot_impersonate_and_is_cut_off_when_revoked()
+    public async Task Enrolled_agent_gets_its_own_credentials_bad_tokens_make_nothing_and_the_agent_runs_its_site_schedule()
     {
         await using var vhost = await RabbitMqVhost.CreateAsync();
         await using var database = await TestDatabase.CreateAsync(StorageDialect.PostgreSql);
@@ -73,6 +70,7 @@ public sealed class EnrolmentTests
             // The enrolled agent, with nothing but the written file, runs a definition of its site.
             (await api.Http.PutAsJsonAsync($"/api/sites/{Site}/definitions/ingestion-tcp",
                 new { kind = "tcp", target = $"127.0.0.1:{ingestion.Address.Port}", intervalSeconds = 1, timeoutSeconds = 1 })).EnsureSuccessStatusCode();
+            // Revoked at the end (finally), which deletes its broker user.
             var agent = AgentProcess.Start(folder, new Dictionary<string, string>
             {
                 ["Agent__OutboxPath"] = Path.Combine(folder, "outbox.db"),
@@ -92,46 +90,13 @@ public sealed class EnrolmentTests
                 {
                     throw new TimeoutException($"{e.Message}\nagent output:\n{agent.Output}", e);
                 }
-
-                // Its own credential, speaking for another agent: the broker takes it (the user_id is its own), Ingestion refuses it.
-                var before = IngestionMetrics.RejectedCount("ingestion-results", "impersonation");
-                await PublishAsAsync(brokerUri, brokerUser, Result(agentId: "someone-else"));
-                await Eventually.WaitAsync(() => vhost.QueueDepthAsync("ingestion-results_error"), d => d == 1, TimeSpan.FromSeconds(30), "the impersonation in the error queue");
-                Assert.Equal(before + 1, IngestionMetrics.RejectedCount("ingestion-results", "impersonation"));
-
-                // A user_id other than the connection's own is refused by the broker itself (the channel is closed).
-                await Assert.ThrowsAnyAsync<Exception>(() => PublishAsAsync(brokerUri, RabbitMqVhost.User, Result(agentId)));
-
-                // Revoked: within 10 s it can neither connect nor keep its open connections.
-                (await api.Http.PostAsync($"/api/agents/{agentId}/revoke", null)).EnsureSuccessStatusCode();
-                await Eventually.WaitAsync(
-                    async () =>
-                    {
-                        try
-                        {
-                            await PublishAsAsync(brokerUri, brokerUser, Result(agentId));
-                            return false;
-                        }
-                        catch (Exception e) when (e is RabbitMQ.Client.Exceptions.BrokerUnreachableException or RabbitMQ.Client.Exceptions.AuthenticationFailureException)
-                        {
-                            return true;
-                        }
-                    },
-                    refused => refused,
-                    TimeSpan.FromSeconds(10),
-                    "the revoked agent's credential refused");
-                using var management = ManagementClient();
-                await Eventually.WaitAsync(
-                    async () => (await management.GetStringAsync($"api/connections/username/{Uri.EscapeDataString(brokerUser)}")).Trim(),
-                    body => body == "[]",
-                    TimeSpan.FromSeconds(10),
-                    "the revoked agent's connections closed");
             }
         }
         finally
         {
             if (brokerUser is not null)
             {
+                await api.Http.PostAsync($"/api/agents/{brokerUser}/revoke", null);
                 using var management = ManagementClient();
                 await management.DeleteAsync($"api/users/{Uri.EscapeDataString(brokerUser)}");
             }
@@ -154,34 +119,5 @@ public sealed class EnrolmentTests
         client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue(
             "Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{RabbitMqVhost.User}:{RabbitMqVhost.Password}")));
         return client;
-    }
-
-    /// <summary>Publishes one result as the agent would, with the given user_id, and waits for the broker's confirm.</summary>
-    private static async Task PublishAsAsync(string brokerUri, string userId, ProbeCompleted result)
-    {
-        await using var connection = await new ConnectionFactory { Uri = new Uri(brokerUri) }.CreateConnectionAsync();
-        await using var channel = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
-        var properties = new BasicProperties { Persistent = true, ContentType = "application/json", Type = nameof(ProbeCompleted), MessageId = result.Id.ToString(), UserId = userId };
-        await channel.BasicPublishAsync(WireFormat.AgentExchange, $"{WireFormat.ResultRoutingPrefix}.{Site}.tcp", mandatory: true, properties,
-            JsonSerializer.SerializeToUtf8Bytes(result, WireFormat.Options));
-    }
-
-    private static ProbeCompleted Result(string agentId)
-    {
-        var now = TimeProvider.System.GetUtcNow();
-        return new ProbeCompleted
-        {
-            SchemaVersion = ProbeCompleted.CurrentSchemaVersion,
-            Id = Guid.CreateVersion7(now),
-            AgentId = agentId,
-            SiteId = Site,
-            ProbeId = "pbx-tcp",
-            ProbeVersion = 1,
-            Kind = "tcp",
-            Target = "pbx.example.com:5061",
-            StartedAt = now,
-            DurationMs = 12,
-            Outcome = ProbeOutcome.Ok,
-        };
     }
 }
