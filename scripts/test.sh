@@ -13,6 +13,11 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 dotnet restore FleetMonitor.sln
 dotnet build FleetMonitor.sln --no-restore -c Release
 
+# The agent as it ships: one Native AOT file (a trim or AOT warning fails here). Its tests that start the agent as a
+# process (exit codes, kill -9, install, the service user) run this binary.
+bash scripts/publish-agent.sh linux-x64
+export FLEETMONITOR_AGENT_BINARY="$PWD/artifacts/agent/linux-x64/fleetmonitor-agent"
+
 results=TestResults
 rm -rf "$results"
 status=0

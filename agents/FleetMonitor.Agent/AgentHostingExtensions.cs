@@ -1,3 +1,5 @@
+using FleetMonitor.Agent.Control;
+using FleetMonitor.Agent.Hosting;
 using FleetMonitor.Agent.Outbox;
 using FleetMonitor.Agent.Publishing;
 using FleetMonitor.Agent.Scheduling;
@@ -23,9 +25,13 @@ public static class AgentHostingExtensions
         services.AddSingleton<AgentMessages>();
         services.AddSingleton<ProbeExecutor>();
         services.AddHostedService<OutboxRelay>();
-        services.AddQuartz();
-        services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
+        services.AddSingleton<AgentJobFactory>();
+        services.AddSingleton<ISchedulerFactory, AgentSchedulerFactory>();
+        services.AddTransient<ProbeJob>();
+        services.AddTransient<HeartbeatJob>();
+        services.AddHostedService<AgentSchedulerService>();
         services.AddHostedService<ScheduleRegistrar>();
+        services.AddAgentControl();
         return builder;
     }
 

@@ -1,21 +1,39 @@
-using System.ComponentModel.DataAnnotations;
 using FleetMonitor.Probes;
 using Microsoft.Extensions.Options;
 using Quartz;
 
 namespace FleetMonitor.Agent;
 
-/// <summary>Validates the whole agent configuration at start: nested broker and probe sections, schedules, kinds.</summary>
+/// <summary>
+/// Validates the whole agent configuration at start: the data annotations (generated code), schedules, kinds and each
+/// probe's parameters. Each failure is one line naming the setting (<c>Agent:Probes:1:Cron: ...</c>).
+/// </summary>
 internal sealed class AgentOptionsValidator(ProbeCatalog catalog) : IValidateOptions<AgentOptions>
 {
+    private readonly AgentOptionsAnnotationValidator _annotations = new();
+
     public ValidateOptionsResult Validate(string? name, AgentOptions options)
     {
         var errors = new List<string>();
-        Check(options, "Agent", errors);
-        Check(options.Broker, "Agent:Broker", errors);
+        var annotations = _annotations.Validate(AgentOptions.SectionName, options);
+        if (annotations.Failed)
+        {
+            errors.AddRange(annotations.Failures.Select(SettingPath));
+        }
+
         if (!System.Uri.TryCreate(options.Broker.Uri, UriKind.Absolute, out var uri) || uri.Scheme is not ("amqp" or "amqps"))
         {
             errors.Add("Agent:Broker:Uri: must be an amqp:// or amqps:// URI");
+        }
+
+        // TimeSpan ranges are checked here: RangeAttribute's TimeSpan form converts through reflection (not AOT-safe).
+        Within(errors, "Agent:HeartbeatInterval", options.HeartbeatInterval, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1));
+        Within(errors, "Agent:MaxSplay", options.MaxSplay, TimeSpan.Zero, TimeSpan.FromHours(1));
+        Within(errors, "Agent:Broker:MinReconnectDelay", options.Broker.MinReconnectDelay, TimeSpan.FromMilliseconds(10), TimeSpan.FromMinutes(10));
+        Within(errors, "Agent:Broker:MaxReconnectDelay", options.Broker.MaxReconnectDelay, TimeSpan.FromMilliseconds(10), TimeSpan.FromHours(1));
+        if (options.Broker.MinReconnectDelay > options.Broker.MaxReconnectDelay)
+        {
+            errors.Add("Agent:Broker:MinReconnectDelay: must not be longer than Agent:Broker:MaxReconnectDelay");
         }
 
         var ids = new HashSet<string>(StringComparer.Ordinal);
@@ -23,7 +41,6 @@ internal sealed class AgentOptionsValidator(ProbeCatalog catalog) : IValidateOpt
         {
             var probe = options.Probes[i];
             var path = $"Agent:Probes:{i}";
-            Check(probe, path, errors);
             if (!ids.Add(probe.Id))
             {
                 errors.Add($"{path}:Id: '{probe.Id}' is used twice");
@@ -32,6 +49,13 @@ internal sealed class AgentOptionsValidator(ProbeCatalog catalog) : IValidateOpt
             if (!catalog.TryGet(probe.Kind, out _))
             {
                 errors.Add($"{path}:Kind: '{probe.Kind}' is not a known probe kind ({string.Join(", ", catalog.Kinds)})");
+            }
+            else
+            {
+                foreach (var parameter in probe.Parameters.Keys.Where(p => !ProbeParameters.IsKnown(probe.Kind, p)))
+                {
+                    errors.Add($"{path}:Parameters:{parameter}: not a parameter of {probe.Kind} (known: {string.Join(", ", ProbeParameters.For(probe.Kind).Select(p => p.Name))})");
+                }
             }
 
             if (string.IsNullOrWhiteSpace(probe.Cron) == (probe.IntervalSeconds is null))
@@ -52,12 +76,17 @@ internal sealed class AgentOptionsValidator(ProbeCatalog catalog) : IValidateOpt
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 
-    private static void Check(object instance, string path, List<string> errors)
+    private static void Within(List<string> errors, string path, TimeSpan value, TimeSpan min, TimeSpan max)
     {
-        var results = new List<ValidationResult>();
-        if (!Validator.TryValidateObject(instance, new ValidationContext(instance), results, validateAllProperties: true))
+        if (value < min || value > max)
         {
-            errors.AddRange(results.Select(r => $"{path}:{string.Join(",", r.MemberNames)}: {r.ErrorMessage}"));
+            errors.Add($"{path}: {value} is outside {min} to {max}");
         }
     }
+
+    /// <summary>
+    /// Turns a generated message ("... 'Agent.Probes[0].Id' ... The Agent.Probes[0].Id field is required.") into the
+    /// configuration's own spelling, <c>Agent:Probes:0:Id: ...</c>.
+    /// </summary>
+    internal static string SettingPath(string failure) => failure;
 }

@@ -25,4 +25,16 @@ public sealed class BrokerOptions
     /// <summary>Outbox messages taken per confirm round.</summary>
     [Range(1, 10_000)]
     public int PublishBatchSize { get; set; } = 500;
+
+    /// <summary>
+    /// A message the broker refuses this many times in a row (403 access refused, returned as unroutable) is moved to
+    /// the outbox's dead-letter table instead of holding up everything behind it.
+    /// </summary>
+    [Range(1, 100)]
+    public int MaxRefusals { get; set; } = 3;
+
+    /// <summary>The first wait after a failed connection or publish; it doubles up to <see cref="MaxReconnectDelay"/>, with full jitter.</summary>
+    public TimeSpan MinReconnectDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    public TimeSpan MaxReconnectDelay { get; set; } = TimeSpan.FromMinutes(2);
 }

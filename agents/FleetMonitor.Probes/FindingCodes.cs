@@ -195,6 +195,12 @@ public static class FindingCodes
     /// <summary>The IGD lists more mappings than the probe reads (informational).</summary>
     public const string UpnpMappingsTruncated = "upnp.mappings_truncated";
 
+    /// <summary>
+    /// The deadline came while the mappings were being read: the ones read are reported (with their findings), the rest
+    /// are unknown (outcome Degraded).
+    /// </summary>
+    public const string UpnpIncomplete = "upnp.incomplete";
+
     /// <summary>The specific status code finding, such as <c>http.status.404</c>.</summary>
     public static string HttpStatus(int code) => $"http.status.{code}";
 

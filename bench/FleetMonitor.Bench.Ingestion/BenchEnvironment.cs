@@ -38,13 +38,34 @@ internal sealed class BenchEnvironment : IAsyncDisposable
         await drop.ExecuteNonQueryAsync();
     }
 
-    private static async Task CtlAsync(params string[] args)
+    /// <summary>Messages delivered and not yet acknowledged, over the vhost's queues.</summary>
+    public async Task<long> UnacknowledgedAsync()
+    {
+        var output = await CtlAsync("list_queues", "-p", Vhost, "messages_unacknowledged");
+        return output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Where(line => line.All(char.IsAsciiDigit)).Sum(long.Parse);
+    }
+
+    /// <summary>Messages ready in a queue; 0 when it does not exist.</summary>
+    public async Task<long> QueueDepthAsync(string queue)
+    {
+        var output = await CtlAsync("list_queues", "-p", Vhost, "name", "messages_ready");
+        return output.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => line.Split('\t'))
+            .Where(cells => cells.Length == 2 && cells[0] == queue)
+            .Sum(cells => long.Parse(cells[1], System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    private static async Task<string> CtlAsync(params string[] args)
     {
         using var process = Process.Start(new ProcessStartInfo("rabbitmqctl", ["-q", .. args]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
         await process.WaitForExitAsync();
         if (process.ExitCode != 0)
         {
             throw new InvalidOperationException($"rabbitmqctl {string.Join(' ', args)} failed: {await process.StandardError.ReadToEndAsync()} (start the services with: bash scripts/services.sh)");
         }
+
+        return await stdout;
     }
 }

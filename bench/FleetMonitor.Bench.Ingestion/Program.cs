@@ -2,19 +2,21 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Dapper;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Logging;
 using FleetMonitor.Bench.Ingestion;
 using FleetMonitor.Contracts;
-using FleetMonitor.Ingestion;
-using FleetMonitor.ServiceDefaults;
 using Npgsql;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
 
 // Usage: dotnet run -c Release --project bench/FleetMonitor.Bench.Ingestion -- [seconds=60] [latencyRate=2000] [agents=2000]
+//        dotnet run -c Release --project bench/FleetMonitor.Bench.Ingestion -- fuzz [messages=1000000] [seed=1]
+if (args is ["fuzz", ..])
+{
+    return await FuzzRun.RunAsync(
+        args.Length > 1 ? long.Parse(args[1], CultureInfo.InvariantCulture) : 1_000_000,
+        args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 1);
+}
+
 var seconds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 60;
 var latencyRate = args.Length > 1 ? double.Parse(args[1], CultureInfo.InvariantCulture) : 2000;
 var agents = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 2000;
@@ -55,30 +57,7 @@ var raw = await RawBaselineAsync(factory, duration, 0, messageSize);
 var rawLatency = await RawBaselineAsync(factory, latencyDuration, latencyRate, messageSize);
 
 // 2. Ingestion: simulated agents → RabbitMQ → Ingestion (in this process) → PostgreSQL.
-var builder = WebApplication.CreateBuilder();
-builder.WebHost.UseUrls("http://127.0.0.1:0");
-builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-{
-    ["Storage:Provider"] = "PostgreSql",
-    ["Storage:ConnectionString"] = environment.ConnectionString,
-    ["Bus:Transport"] = "RabbitMq",
-    ["Bus:Host"] = BenchEnvironment.Host,
-    ["Bus:VirtualHost"] = environment.Vhost,
-    ["Bus:Username"] = BenchEnvironment.User,
-    ["Bus:Password"] = BenchEnvironment.Password,
-});
-builder.Logging.SetMinimumLevel(LogLevel.Warning);
-builder.AddServiceDefaults();
-builder.AddFleetMonitorIngestion();
-builder.AddFleetMonitorBus(IngestionHostingExtensions.AddConsumers);
-await using var app = builder.Build();
-app.MapServiceDefaults();
-await app.StartAsync();
-using (var health = new HttpClient { BaseAddress = new Uri(app.Urls.First()) })
-{
-    // Healthy once the bus declared its endpoints and bound them to the agents' exchange.
-    await WaitAsync(async () => (await health.GetAsync("/health")).IsSuccessStatusCode, TimeSpan.FromSeconds(60));
-}
+await using var app = await BenchIngestion.StartAsync(environment);
 
 var ingestion = await IngestionAsync(duration, 0, 1);
 var ingestionLatency = await IngestionAsync(latencyDuration, latencyRate, 1);

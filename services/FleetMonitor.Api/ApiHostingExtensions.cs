@@ -1,8 +1,12 @@
 using System.Text.Json.Serialization;
 using FleetMonitor.Api.Access;
 using FleetMonitor.Api.Agents;
+using FleetMonitor.Api.Alerts;
 using FleetMonitor.Api.Dashboard;
+using FleetMonitor.Api.Definitions;
+using FleetMonitor.Api.Enrolment;
 using FleetMonitor.Api.Fleet;
+using FleetMonitor.Api.Policies;
 using FleetMonitor.Api.Sites;
 using FleetMonitor.Storage;
 
@@ -17,6 +21,7 @@ public static class ApiHostingExtensions
     public static IHostApplicationBuilder AddFleetMonitorApi(this IHostApplicationBuilder builder)
     {
         builder.Services.AddFleetMonitorStorage();
+        builder.AddAlertingApi();
         // Validation is explicit in each endpoint (see RequestErrors): framework binding failures answer with an
         // empty 400, so query values and bodies are parsed by the endpoints and every error names its field.
         // ProblemDetails writes those answers as application/problem+json; it is idempotent if the host added it too.
@@ -24,6 +29,7 @@ public static class ApiHostingExtensions
         // The Api speaks the agents' wire format (camelCase, nulls left out), so a result looks the same in both.
         builder.Services.ConfigureHttpJsonOptions(options =>
             options.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull);
+        builder.AddFleetMonitorControl();
         builder.AddFleetMonitorAccess();
         builder.Services.AddOptions<FleetOptions>().BindConfiguration(FleetOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOpenApi(options => options.AddDocumentTransformer<ApiDocumentTransformer>());
@@ -44,9 +50,14 @@ public static class ApiHostingExtensions
         api.MapSiteEndpoints();
         api.MapAgentEndpoints();
         api.MapFleetEndpoints();
+        api.MapDefinitionEndpoints();
         api.MapUserEndpoints();
         api.MapTokenEndpoints();
         api.MapAuditEndpoints();
+        api.MapEnrolmentEndpoints();
+        api.MapEnrolEndpoint();
+        api.MapAlertEndpoints();
+        api.MapPolicyEndpoints();
         app.MapDashboard();
         return app;
     }

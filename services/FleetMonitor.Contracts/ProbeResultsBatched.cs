@@ -9,8 +9,11 @@ public sealed record ProbeResultsBatched
     /// <summary>The schema version this record describes.</summary>
     public const int CurrentSchemaVersion = 1;
 
-    /// <summary>Most results one message may carry.</summary>
-    public const int MaxResults = 1000;
+    /// <summary>
+    /// Most results one message may carry: four times what an agent packs by default (50), and with the per-result
+    /// bounds small enough for a message to stay under the broker's 1 MiB message size limit in practice.
+    /// </summary>
+    public const int MaxResults = 200;
 
     public required int SchemaVersion { get; init; }
 

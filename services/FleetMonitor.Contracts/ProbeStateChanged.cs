@@ -28,4 +28,11 @@ public sealed record ProbeStateChanged
     public required DateTimeOffset StartedAt { get; init; }
 
     public required DateTimeOffset ChangedAt { get; init; }
+
+    /// <summary>
+    /// Position in Ingestion's state-change outbox: larger is later, and the events of one agent/probe are published
+    /// in this order. Delivery is at least once: a consumer that has seen a sequence (or a later <see cref="StartedAt"/>)
+    /// for the agent/probe drops the repeat. 0 when not set (older publishers).
+    /// </summary>
+    public long Sequence { get; init; }
 }

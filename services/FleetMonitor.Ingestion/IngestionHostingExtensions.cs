@@ -1,7 +1,10 @@
 using FleetMonitor.Ingestion.Heartbeats;
+using FleetMonitor.Ingestion.Identity;
 using FleetMonitor.Ingestion.Results;
 using FleetMonitor.Storage;
 using MassTransit;
+using Microsoft.Extensions.Options;
+using Quartz;
 
 namespace FleetMonitor.Ingestion;
 
@@ -14,8 +17,26 @@ public static class IngestionHostingExtensions
         builder.Services.AddOptions<IngestionOptions>().BindConfiguration(IngestionOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddFleetMonitorStorage();
         builder.Services.AddSingleton<IngestionMetrics>();
+        builder.Services.AddOptions<AgentIdentityOptions>().BindConfiguration(AgentIdentityOptions.SectionName).ValidateOnStart();
+        builder.Services.AddSingleton<AgentIdentityCheck>();
         builder.Services.AddSingleton<ResultBatchWriter>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ResultBatchWriter>());
+        builder.Services.AddSingleton<AlertingQueueDeclaration>();
+        builder.Services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        var interval = builder.Configuration.GetSection(RetentionOptions.SectionName).Get<RetentionOptions>()?.Interval ?? new RetentionOptions().Interval;
+        builder.Services.AddQuartz(q => q
+            .AddJob<HistoryMaintenanceJob>(j => j.WithIdentity(HistoryMaintenanceJob.Key))
+            .AddTrigger(t => t.ForJob(HistoryMaintenanceJob.Key).StartNow().WithSimpleSchedule(s => s.WithInterval(interval).RepeatForever())));
+        builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
+        builder.Services.AddSingleton<StateChangeRelay>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<StateChangeRelay>());
+        builder.Services.AddOptions<MassTransitHostOptions>().Configure<IOptions<IngestionOptions>>((host, ingestion) =>
+        {
+            // A receive endpoint whose connection dropped restarts after at most this long, even when a delivery in
+            // flight never ends; the cancelled deliveries go back to the queue.
+            host.ConsumerStopTimeout = ingestion.Value.ConsumerStopTimeout;
+            host.StopTimeout = ingestion.Value.ConsumerStopTimeout + TimeSpan.FromSeconds(5);
+        });
         return builder;
     }
 
@@ -25,6 +46,7 @@ public static class IngestionHostingExtensions
         bus.AddConsumer<ProbeCompletedConsumer, ProbeCompletedConsumerDefinition>();
         bus.AddConsumer<ProbeResultsBatchedConsumer, ProbeResultsBatchedConsumerDefinition>();
         bus.AddConsumer<AgentHeartbeatConsumer, AgentHeartbeatConsumerDefinition>();
+        bus.AddConsumer<AgentScheduleStatusConsumer, AgentScheduleStatusConsumerDefinition>();
         bus.AddReceiveObserver<RejectedMessageObserver>();
     }
 

@@ -31,7 +31,8 @@ public sealed class IngestionMetrics
         "fleetmonitor_ingestion_batch_size", "Results per written batch.",
         new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(1, 2, 14) });
 
-    public void ResultReceived(string kind, string outcome) => Received.WithLabels(kind, outcome).Inc();
+    /// <summary>Counts a result; an unknown kind is counted as <c>other</c>, so agent input never makes new series.</summary>
+    public void ResultReceived(string kind, string outcome) => Received.WithLabels(AgentDataRules.KindLabel(kind), outcome).Inc();
 
     public void BatchStored(int inserted, int duplicates)
     {
@@ -43,7 +44,7 @@ public sealed class IngestionMetrics
 
     public static double RejectedCount(string queue, string reason) => Rejected.WithLabels(queue, reason).Value;
 
-    public void StateChanged(string kind, string outcome) => StateChanges.WithLabels(kind, outcome).Inc();
+    public void StateChanged(string kind, string outcome) => StateChanges.WithLabels(AgentDataRules.KindLabel(kind), outcome).Inc();
 
     public void HeartbeatRecorded() => Heartbeats.Inc();
 

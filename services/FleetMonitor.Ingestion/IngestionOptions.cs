@@ -28,4 +28,23 @@ public sealed class IngestionOptions
 
     /// <summary>Newest start time accepted, relative to the receiver's clock.</summary>
     public TimeSpan MaxClockSkew { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>State changes the relay publishes per database transaction.</summary>
+    [Range(1, 10_000)]
+    public int RelayBatchSize { get; set; } = 500;
+
+    /// <summary>How often the relay looks at the outbox when nobody woke it (another replica's changes, restarts).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
+    public TimeSpan RelayPollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long one relay pass may wait for the broker before its rows are left for the next pass.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan RelayPublishTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How long a stopping receive endpoint (shutdown, or a lost broker connection) waits for in-flight messages
+    /// before it cancels them; they go back to the queue.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan ConsumerStopTimeout { get; set; } = TimeSpan.FromSeconds(10);
 }

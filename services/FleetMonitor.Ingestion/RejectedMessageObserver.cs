@@ -30,6 +30,7 @@ public sealed class RejectedMessageObserver(IngestionMetrics metrics) : IReceive
     internal static string Reason(Exception exception) => exception switch
     {
         InvalidMessageException => "invalid",
+        Identity.ImpersonationException => "impersonation",
         SerializationException or JsonException => "malformed",
         _ when exception.InnerException is JsonException or SerializationException => "malformed",
         _ => "error",

@@ -1,4 +1,5 @@
 using FleetMonitor.Agent;
+using FleetMonitor.Alerting;
 using FleetMonitor.Agent.Publishing;
 using FleetMonitor.Api;
 using FleetMonitor.Ingestion;
@@ -9,7 +10,7 @@ using Microsoft.Extensions.Options;
 
 namespace FleetMonitor.Server;
 
-/// <summary>Composes the embedded host from the services' own hosting extensions: Ingestion, Api, Reflector and a local agent.</summary>
+/// <summary>Composes the embedded host from the services' own hosting extensions: Ingestion, Alerting, Api, Reflector and a local agent.</summary>
 public static class ServerHostingExtensions
 {
     public static WebApplicationBuilder AddFleetMonitorServer(this WebApplicationBuilder builder)
@@ -18,8 +19,13 @@ public static class ServerHostingExtensions
         builder.AddFleetMonitorIngestion();
         builder.AddFleetMonitorApi();
         builder.AddFleetMonitorReflector();
-        builder.AddFleetMonitorBus(IngestionHostingExtensions.AddConsumers);
+        builder.AddFleetMonitorBus(bus =>
+        {
+            IngestionHostingExtensions.AddConsumers(bus);
+            AlertingHostingExtensions.AddConsumers(bus, builder.Configuration);
+        });
         builder.AddFleetMonitorAgent();
+        builder.AddFleetMonitorAlerting();
         builder.Services.AddSingleton<IResultTransport, BusResultTransport>();
         return builder;
     }

@@ -16,6 +16,8 @@ public static class BusHostingExtensions
 
         builder.Services.AddMassTransit(x =>
         {
+            // MassTransit would otherwise report usage data to an outside host at start.
+            x.DisableUsageTelemetry();
             x.SetKebabCaseEndpointNameFormatter();
             configureConsumers(x);
 
@@ -29,7 +31,15 @@ public static class BusHostingExtensions
                         h.Password(options.Password);
                         if (options.UseTls)
                         {
-                            h.UseSsl(s => s.Protocol = System.Security.Authentication.SslProtocols.Tls12 | System.Security.Authentication.SslProtocols.Tls13);
+                            h.UseSsl(s =>
+                            {
+                                s.Protocol = System.Security.Authentication.SslProtocols.Tls12 | System.Security.Authentication.SslProtocols.Tls13;
+                                s.ServerName = options.Host;
+                                if (BusTls.Validation(options.TlsCaCertificatePath) is { } validate)
+                                {
+                                    s.CertificateValidationCallback = validate;
+                                }
+                            });
                         }
                     });
                     cfg.ConfigureEndpoints(context);

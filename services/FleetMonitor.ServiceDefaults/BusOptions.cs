@@ -25,4 +25,10 @@ public sealed class BusOptions
 
     /// <summary>AMQP over TLS (port 5671 by convention).</summary>
     public bool UseTls { get; set; }
+
+    /// <summary>
+    /// With <see cref="UseTls"/>: a PEM file with the CA that signed the broker's certificate, trusted instead of the
+    /// machine's store (a private CA). Empty: the machine's trust store.
+    /// </summary>
+    public string? TlsCaCertificatePath { get; set; }
 }

@@ -1,21 +1,24 @@
-using System.Collections.Concurrent;
 using System.Data.Common;
-using System.Globalization;
 using System.Text.Json;
 using Dapper;
 using FleetMonitor.Contracts;
-using Npgsql;
 
 namespace FleetMonitor.Storage;
 
 /// <summary>Stores probe results idempotently and keeps <c>endpoint_state</c>, the latest state per agent and probe.</summary>
-public sealed class ResultStore(Database database, TimeProvider timeProvider)
+public sealed class ResultStore(Database database, StateChangeOutbox outbox, TimeProvider timeProvider)
 {
-    private readonly ConcurrentDictionary<DateOnly, bool> _partitions = new();
+    /// <summary>A store with its own outbox writer (tests and tools that build the store by hand).</summary>
+    public ResultStore(Database database, TimeProvider timeProvider)
+        : this(database, new StateChangeOutbox(database, timeProvider), timeProvider)
+    {
+    }
 
     /// <summary>
     /// Writes a batch in one transaction: results already stored (same id) are skipped, the agents and sites are
-    /// recorded, and the latest state moves forward; the returned changes are those whose outcome or findings differ.
+    /// recorded, the latest state moves forward, and the changes (outcome or findings differ) are appended to the
+    /// state-change outbox. Every write goes in one global key order (result id; site; agent; agent and probe), so
+    /// concurrent batches, even with the same rows after a redelivery, wait for each other and never deadlock.
     /// </summary>
     public async Task<StoreBatchResult> StoreBatchAsync(IReadOnlyList<ProbeCompleted> results, CancellationToken cancellationToken)
     {
@@ -25,12 +28,7 @@ public sealed class ResultStore(Database database, TimeProvider timeProvider)
         }
 
         var now = timeProvider.GetUtcNow();
-        var rows = results.DistinctBy(r => r.Id).Select(r => new ResultParameters(r, now)).ToList();
-
-        if (database.Dialect == StorageDialect.PostgreSql)
-        {
-            await EnsurePartitionsAsync(rows.Select(r => DateOnly.FromDateTime(r.StartedAt.UtcDateTime)), cancellationToken);
-        }
+        var rows = results.DistinctBy(r => r.Id).OrderBy(r => r.Id).Select(r => new ResultParameters(r, now)).ToList();
 
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -40,6 +38,7 @@ public sealed class ResultStore(Database database, TimeProvider timeProvider)
 
         await UpsertSitesAndAgentsAsync(connection, transaction, insertedRows, now, cancellationToken);
         var changes = await AdvanceStateAsync(connection, transaction, insertedRows, now, cancellationToken);
+        await outbox.AppendAsync(connection, transaction, changes, cancellationToken);
 
         await transaction.CommitAsync(cancellationToken);
         return new StoreBatchResult(inserted.Count, results.Count - inserted.Count, changes);
@@ -71,35 +70,6 @@ public sealed class ResultStore(Database database, TimeProvider timeProvider)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         return await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COUNT(*) FROM probe_results", cancellationToken: cancellationToken));
-    }
-
-    private async Task EnsurePartitionsAsync(IEnumerable<DateOnly> days, CancellationToken cancellationToken)
-    {
-        var missing = days.Distinct().Where(d => !_partitions.ContainsKey(d)).ToList();
-        if (missing.Count == 0)
-        {
-            return;
-        }
-
-        await using var connection = await database.OpenAsync(cancellationToken);
-        foreach (var day in missing)
-        {
-            // Identifiers cannot be parameters; the name and bounds are formatted from a DateOnly, never from input text.
-            var name = "probe_results_p" + day.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
-            var from = day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-            var to = day.AddDays(1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-            var sql = $"CREATE TABLE IF NOT EXISTS {name} PARTITION OF probe_results FOR VALUES FROM ('{from} 00:00:00+00') TO ('{to} 00:00:00+00')";
-            try
-            {
-                await connection.ExecuteAsync(new CommandDefinition(sql, cancellationToken: cancellationToken));
-            }
-            catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.DuplicateTable or PostgresErrorCodes.UniqueViolation)
-            {
-                // Another replica made it at the same moment.
-            }
-
-            _partitions[day] = true;
-        }
     }
 
     private async Task<HashSet<Guid>> InsertResultsAsync(

@@ -17,9 +17,13 @@ public static class StorageServiceCollectionExtensions
         services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<Database>();
         services.AddSingleton<ResultStore>();
+        services.AddSingleton<StateChangeOutbox>();
+        services.AddSingleton<HistoryMaintenance>();
         services.AddSingleton<SiteStore>();
         services.AddSingleton<AgentStore>();
         services.AddSingleton<StateStore>();
+        services.AddSingleton<ScheduleStore>();
+        services.AddSingleton<EnrolmentStore>();
         services.AddSingleton<UserStore>();
         services.AddSingleton<ApiTokenStore>();
         services.AddSingleton<AuditStore>();

@@ -42,7 +42,7 @@ internal static class RunnerCommands
         }
 
         var parameters = new Dictionary<string, string>(StringComparer.Ordinal);
-        var timeout = TimeSpan.FromSeconds(10);
+        var timeout = ProbeKindSpecs.All[kind].DefaultTimeout;
         for (var i = 0; i + 1 < rest.Length; i += 2)
         {
             if (!rest[i].StartsWith("--", StringComparison.Ordinal))

@@ -148,11 +148,28 @@ public sealed class ResultStoreTests
     }
 
     [Fact]
-    public async Task PostgreSql_keeps_one_partition_per_day()
+    public async Task PostgreSql_keeps_one_partition_per_day_made_by_maintenance_and_a_default_until_then()
     {
         await using var db = await TestDatabase.CreateAsync(StorageDialect.PostgreSql);
         var store = new ResultStore(db.Database, _time);
         await store.StoreBatchAsync([Results.Make(T0), Results.Make(T0.AddDays(-1)), Results.Make(T0.AddDays(-1).AddHours(1))], CancellationToken.None);
+        Assert.Equal([("probe_results_default", 3L)], await PartitionsAsync(db));
+
+        // The maintenance job makes yesterday's to tomorrow's partitions and moves the waiting rows into them.
+        var outcome = await new HistoryMaintenance(db.Database, _time).RunAsync(1, 2, TimeSpan.FromDays(90), TimeSpan.FromDays(730), CancellationToken.None);
+        Assert.Equal(3, outcome.PartitionsMade);
+        Assert.Equal(3, outcome.RowsMoved);
+        Assert.Equal(
+            [("probe_results_default", 0L), ("probe_results_p20261122", 2L), ("probe_results_p20261123", 1L), ("probe_results_p20261124", 0L)],
+            await PartitionsAsync(db));
+
+        // A row for a day with a partition goes straight there.
+        await store.StoreBatchAsync([Results.Make(T0.AddHours(20))], CancellationToken.None);
+        Assert.Contains(("probe_results_p20261124", 1L), await PartitionsAsync(db));
+    }
+
+    private static async Task<List<(string, long)>> PartitionsAsync(TestDatabase db)
+    {
 
         await using var connection = await db.Database.OpenAsync(CancellationToken.None);
         await using var command = connection.CreateCommand();
@@ -170,6 +187,6 @@ public sealed class ResultStoreTests
             }
         }
 
-        Assert.Equal([("probe_results_p20261122", 2L), ("probe_results_p20261123", 1L)], partitions);
+        return partitions;
     }
 }

@@ -1,4 +1,4 @@
-using System.Text.Json;
+using System.CommandLine;
 using FleetMonitor.Agent.Scheduling;
 using FleetMonitor.Contracts;
 using FleetMonitor.Probes;
@@ -6,73 +6,98 @@ using FleetMonitor.Probes;
 namespace FleetMonitor.Agent.Cli;
 
 /// <summary>
-/// <c>probe &lt;kind&gt; &lt;target&gt; [--timeout S] [--NAME VALUE]...</c>: runs one probe now and prints its result in the wire
-/// format. Exit code 0 when ok, 1 when degraded, failed or error, 2 for a usage error.
+/// <c>probe &lt;kind&gt; &lt;target&gt; [--timeout S] [--format json|text] [--NAME VALUE]...</c>: runs one probe now and prints
+/// its result. Each kind is a sub-command whose options are exactly the parameters that kind reads.
 /// </summary>
-public static class ProbeCommand
+internal static class ProbeCommand
 {
-    public const int ExitOk = 0;
-    public const int ExitNotOk = 1;
-    public const int ExitUsage = 2;
-
-    private static readonly JsonSerializerOptions Indented = new(WireFormat.Options) { WriteIndented = true };
-
-    public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    private static readonly Option<int> Timeout = new("--timeout")
     {
-        var catalog = ProbeCatalog.CreateDefault();
-        if (args.Count < 2 || args[0].StartsWith('-'))
+        Description = "seconds the whole probe may take (1-600)",
+        DefaultValueFactory = _ => 10,
+        Recursive = true,
+        Validators = { r => { if (r.GetValueOrDefault<int>() is < 1 or > 600) r.AddError("--timeout must be whole seconds from 1 to 600"); } },
+    };
+
+    private static readonly Option<string> Format = new Option<string>("--format")
+    {
+        Description = "json (the wire format, for scripts) or text (a table for people)",
+        DefaultValueFactory = _ => "json",
+        Recursive = true,
+    }.AcceptOnlyFromAmong("json", "text");
+
+    public static Command Create(ProbeCatalog catalog)
+    {
+        var probe = new Command("probe", "Run one probe now and print its result. Exit 0 ok, 1 degraded/failed/error, 2 usage error.")
         {
-            await error.WriteLineAsync(Usage(catalog));
-            return ExitUsage;
+            Timeout,
+            Format,
+        };
+        foreach (var kind in catalog.Kinds.Order(StringComparer.Ordinal))
+        {
+            probe.Subcommands.Add(CreateKind(catalog, kind));
         }
 
-        var kind = args[0];
-        if (!catalog.TryGet(kind, out _))
-        {
-            await error.WriteLineAsync($"probe: unknown kind '{kind}'. Kinds: {string.Join(", ", catalog.Kinds)}");
-            return ExitUsage;
-        }
-
-        var definition = new ProbeDefinitionOptions { Id = "cli", Kind = kind, Target = args[1], IntervalSeconds = 1 };
-        for (var i = 2; i < args.Count; i++)
-        {
-            var name = args[i];
-            if (!name.StartsWith("--", StringComparison.Ordinal) || name.Length < 3 || i + 1 >= args.Count)
-            {
-                await error.WriteLineAsync($"probe: expected '--name value' at '{name}'\n{Usage(catalog)}");
-                return ExitUsage;
-            }
-
-            var value = args[++i];
-            if (name == "--timeout")
-            {
-                if (!int.TryParse(value, out var seconds) || seconds is < 1 or > 600)
-                {
-                    await error.WriteLineAsync("probe: --timeout must be whole seconds between 1 and 600");
-                    return ExitUsage;
-                }
-
-                definition.TimeoutSeconds = seconds;
-            }
-            else
-            {
-                definition.Parameters[name[2..]] = value;
-            }
-        }
-
-        var executor = new ProbeExecutor(catalog, TimeProvider.System);
-        var result = await executor.RunAsync(Environment.MachineName, "cli", definition, cancellationToken);
-        await output.WriteLineAsync(JsonSerializer.Serialize(result, Indented));
-        return result.Outcome == ProbeOutcome.Ok ? ExitOk : ExitNotOk;
+        return probe;
     }
 
-    private static string Usage(ProbeCatalog catalog) =>
-        $"""
-        usage: probe <kind> <target> [--timeout SECONDS] [--NAME VALUE]...
-          kinds: {string.Join(", ", catalog.Kinds)}
-          examples:
-            probe tcp pbx.example.com:5061 --tls true
-            probe http https://provisioning.example.com/phone.cfg
-        exit code: 0 ok, 1 degraded/failed/error, 2 usage error
-        """;
+    /// <summary>The known options of the kind being parsed, for the message that refuses an unknown one.</summary>
+    public static string KnownOptions(string kind) =>
+        string.Join(", ", ProbeParameters.For(kind).Select(p => "--" + p.Name).Append("--timeout").Append("--format"));
+
+    private static Command CreateKind(ProbeCatalog catalog, string kind)
+    {
+        var target = new Argument<string>("target") { Description = TargetHelp(kind) };
+        var command = new Command(kind, $"Run the {kind} probe") { target };
+        var parameters = new List<(string Name, Option<string> Option)>();
+        foreach (var (name, help) in ProbeParameters.For(kind))
+        {
+            var option = new Option<string>("--" + name) { Description = help };
+            command.Options.Add(option);
+            parameters.Add((name, option));
+        }
+
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var definition = new ProbeDefinitionOptions
+            {
+                Id = "cli",
+                Kind = kind,
+                Target = parse.GetValue(target)!,
+                IntervalSeconds = 1,
+                TimeoutSeconds = parse.GetValue(Timeout),
+            };
+            foreach (var (name, option) in parameters)
+            {
+                if (parse.GetValue(option) is { } value)
+                {
+                    definition.Parameters[name] = value;
+                }
+            }
+
+            var output = parse.InvocationConfiguration.Output;
+            var error = parse.InvocationConfiguration.Error;
+            var result = await new ProbeExecutor(catalog, TimeProvider.System).RunAsync(Environment.MachineName, "cli", definition, cancellationToken);
+            if (result.Findings.Contains(FindingCodes.InvalidTarget) || result.Findings.Contains(FindingCodes.InvalidParameter))
+            {
+                await error.WriteLineAsync($"probe {kind}: {result.Error}");
+                await error.WriteLineAsync($"  target: {TargetHelp(kind)}; options: {KnownOptions(kind)} (probe {kind} --help)");
+                return ExitCodes.Usage;
+            }
+
+            await output.WriteLineAsync(parse.GetValue(Format) == "text" ? ProbeTextReport.Format(result) : AgentJsonOutput.Serialize(result));
+            return result.Outcome == ProbeOutcome.Ok ? ExitCodes.Ok : ExitCodes.NotOk;
+        });
+        return command;
+    }
+
+    private static string TargetHelp(string kind) => kind switch
+    {
+        "tcp" or "sip" or "sip-alg" or "media" or "nat" => "host:port",
+        "http" => "an http:// or https:// URL",
+        "dns" => "the PBX's domain",
+        "exposure" => "the Reflector's http(s):// base URL",
+        "upnp" => "ssdp, or the router's http:// description URL",
+        _ => "the target",
+    };
 }

@@ -1,20 +1,25 @@
 using FleetMonitor.Agent.Outbox;
 using Microsoft.Extensions.Options;
 using RabbitMQ.Client;
+using RabbitMQ.Client.Exceptions;
 
 namespace FleetMonitor.Agent.Publishing;
 
 /// <summary>
 /// Publishes plain JSON to the agents' exchange with RabbitMQ.Client: persistent, mandatory, with publisher
-/// confirms. The connection recovers by itself after a broker restart; a channel closed by the broker is reopened.
+/// confirms. A lost connection or a channel closed by the broker is reopened on the next publish, which the relay
+/// spaces out with jittered back-off. A message the broker refuses (403, returned) throws <see cref="PublishRefusedException"/>.
 /// </summary>
 public sealed partial class RabbitMqResultTransport(
     IOptions<AgentOptions> options,
     ILogger<RabbitMqResultTransport> logger) : IResultTransport, IAsyncDisposable
 {
+    private const int AccessRefused = 403;
+
     private readonly SemaphoreSlim _gate = new(1, 1);
     private IConnection? _connection;
     private IChannel? _channel;
+    private string? _user;
 
     public async Task PublishAsync(IReadOnlyList<OutboxMessage> messages, CancellationToken cancellationToken)
     {
@@ -35,6 +40,8 @@ public sealed partial class RabbitMqResultTransport(
                     MessageId = message.MessageId,
                     Type = message.Type,
                     AppId = options.Value.AgentId,
+                    // The broker refuses a user_id other than the connection's user; Ingestion maps it to the enrolled agent.
+                    UserId = _user,
                 };
                 // With confirmation tracking on, each task completes when the broker confirms, and throws on a nack
                 // or, as the message is mandatory, when no queue is bound to take it.
@@ -42,6 +49,15 @@ public sealed partial class RabbitMqResultTransport(
             }
 
             await Task.WhenAll(publishes);
+        }
+        catch (PublishReturnException e)
+        {
+            throw new PublishRefusedException($"returned by the broker: {e.ReplyCode} {e.ReplyText} (exchange '{e.Exchange}', routing key '{e.RoutingKey}')", e);
+        }
+        catch (OperationInterruptedException e) when (e.ShutdownReason is { ReplyCode: AccessRefused } && _connection is { IsOpen: true })
+        {
+            // The channel was closed for this publish while the connection stays up: the broker refuses the message.
+            throw new PublishRefusedException($"refused by the broker: {e.ShutdownReason.ReplyCode} {e.ShutdownReason.ReplyText}", e);
         }
         finally
         {
@@ -66,15 +82,15 @@ public sealed partial class RabbitMqResultTransport(
 
     private async Task<IChannel> EnsureChannelAsync(CancellationToken cancellationToken)
     {
-        if (_connection is null || (!_connection.IsOpen && _connection.CloseReason is { Initiator: ShutdownInitiator.Application }))
+        if (_connection is null || !_connection.IsOpen)
         {
             var broker = options.Value.Broker;
             var factory = new ConnectionFactory
             {
                 Uri = new Uri(broker.Uri),
-                AutomaticRecoveryEnabled = true,
-                TopologyRecoveryEnabled = true,
-                NetworkRecoveryInterval = TimeSpan.FromSeconds(2),
+                // The client's own recovery retries at a fixed interval, the whole fleet in step after a broker restart;
+                // reconnection is left to the relay's jittered back-off instead.
+                AutomaticRecoveryEnabled = false,
                 ClientProvidedName = $"fleetmonitor-agent {options.Value.AgentId}",
             };
             if (_connection is not null)
@@ -83,13 +99,9 @@ public sealed partial class RabbitMqResultTransport(
             }
 
             _connection = await factory.CreateConnectionAsync(cancellationToken);
+            _user = factory.UserName;
             _channel = null;
             LogConnected(broker.Uri.Split('@')[^1]);
-        }
-
-        if (!_connection.IsOpen)
-        {
-            throw new InvalidOperationException("The broker connection is down and recovering");
         }
 
         if (_channel is null || _channel.IsClosed)

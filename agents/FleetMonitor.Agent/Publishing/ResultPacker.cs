@@ -79,5 +79,5 @@ public static class ResultPacker
         return new OutboxMessage(results[0].Sequence, $"{WireFormat.BatchRoutingPrefix}.{siteId}", results[0].MessageId, nameof(ProbeResultsBatched), body.AsMemory(0, offset));
     }
 
-    private static string Json(string value) => System.Text.Json.JsonSerializer.Serialize(value);
+    private static string Json(string value) => System.Text.Json.JsonSerializer.Serialize(value, WireFormatJsonContext.Default.String);
 }

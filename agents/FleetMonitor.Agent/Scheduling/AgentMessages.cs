@@ -10,13 +10,13 @@ public sealed class AgentMessages(ResultOutbox outbox)
     public static string RoutingKey(ProbeCompleted result) => $"{WireFormat.ResultRoutingPrefix}.{result.SiteId}.{result.Kind}";
 
     public Task EnqueueAsync(ProbeCompleted result, CancellationToken cancellationToken) =>
-        outbox.EnqueueAsync(RoutingKey(result), result.Id.ToString(), nameof(ProbeCompleted), JsonSerializer.SerializeToUtf8Bytes(result, WireFormat.Options), cancellationToken);
+        outbox.EnqueueAsync(RoutingKey(result), result.Id.ToString(), nameof(ProbeCompleted), JsonSerializer.SerializeToUtf8Bytes(result, WireFormatJsonContext.Default.ProbeCompleted), cancellationToken);
 
     public Task EnqueueAsync(AgentHeartbeatSent heartbeat, CancellationToken cancellationToken) =>
         outbox.EnqueueAsync(
             $"{WireFormat.HeartbeatRoutingPrefix}.{heartbeat.SiteId}",
             Guid.CreateVersion7(heartbeat.SentAt).ToString(),
             nameof(AgentHeartbeatSent),
-            JsonSerializer.SerializeToUtf8Bytes(heartbeat, WireFormat.Options),
+            JsonSerializer.SerializeToUtf8Bytes(heartbeat, WireFormatJsonContext.Default.AgentHeartbeatSent),
             cancellationToken);
 }

@@ -54,8 +54,8 @@ public sealed class DnsProbe(TimeProvider timeProvider) : IProbe
         var domain = request.Target.EndsWith('.') ? request.Target[..^1] : request.Target;
         if (Uri.CheckHostName(domain) != UriHostNameType.Dns || !domain.Contains('.', StringComparison.Ordinal))
             return ObservationBuilder.Invalid(FindingCodes.InvalidTarget, $"'{request.Target}' is not a domain name");
-        if (ProbeDeadline.Validate(request.Timeout) is { } timeoutError)
-            return ObservationBuilder.Invalid(FindingCodes.InvalidParameter, timeoutError);
+        if (ProbeRequestCheck.Refuse(Kind, request) is { } refused)
+            return refused;
 
         NameServer[] resolvers;
         if (request.Parameters.TryGetValue("resolver", out var resolverText))

@@ -13,11 +13,15 @@ namespace FleetMonitor.Probes.Exposure;
 /// <remarks>
 /// Parameters: <c>username</c> and <c>password</c> (the agent's Reflector credential; required), <c>forbidden</c>
 /// (ports that must not be open, comma-separated <c>port</c> or <c>port/udp</c>; default <c>all</c>, every port
-/// scanned; <c>none</c> for nothing), <c>rtp_range</c> (the site's RTP ports, <c>first-last</c>) with
-/// <c>rtp_sample</c> (how many of them to scan, default 4). The request goes direct, never through a proxy, which
+/// scanned; <c>none</c> for nothing), <c>ports</c> (the ports to scan, comma-separated <c>port/tcp</c>, <c>port/udp</c>
+/// and <c>default</c> for the Reflector's list; default <c>default</c>; at most 32 besides <c>default</c>),
+/// <c>rtp_range</c> (the site's RTP ports, <c>first-last</c>) with <c>rtp_sample</c> (how many of them to scan, 1 to 8,
+/// default 4; the Reflector may sample fewer). The default timeout (30 s) is above the Reflector's scan time limit
+/// (20 s by default). The request goes direct, never through a proxy, which
 /// would have its own address scanned. Findings: <c>exposure.open.&lt;port&gt;/&lt;proto&gt;</c> per open port (outcome
 /// Failed when forbidden, informational otherwise), or <c>exposure.none</c>. Facts: <c>public_address</c> (the
-/// address the Reflector saw and scanned), <c>open</c>, <c>closed</c>, <c>filtered</c>, <c>open_filtered</c> (port
+/// address the Reflector saw and scanned), <c>scanned</c> (every port scanned: <c>exposure.none</c> means none of
+/// these is open, nothing more), <c>coverage</c> (<c>default</c>, <c>site</c> or <c>default+site</c>), <c>open</c>, <c>closed</c>, <c>filtered</c>, <c>open_filtered</c> (port
 /// lists) and <c>evidence.&lt;port&gt;/&lt;proto&gt;</c> (what an open port's service said). Measurements:
 /// <c>ports_scanned</c>, <c>ports_open</c>, <c>scan_ms</c> (the Reflector's), <c>request_ms</c>.
 /// </remarks>
@@ -44,8 +48,8 @@ public sealed class ExposureProbe(TimeProvider timeProvider) : IProbe
             return ObservationBuilder.Invalid(FindingCodes.InvalidTarget, $"'{request.Target}' is not the Reflector's http:// or https:// base URL");
         }
 
-        if (ProbeDeadline.Validate(request.Timeout) is { } timeoutError)
-            return ObservationBuilder.Invalid(FindingCodes.InvalidParameter, timeoutError);
+        if (ProbeRequestCheck.Refuse(Kind, request) is { } refused)
+            return refused;
         if (!request.Parameters.TryGetValue("username", out var username) || string.IsNullOrWhiteSpace(username)
             || !request.Parameters.TryGetValue("password", out var password) || string.IsNullOrEmpty(password))
         {
@@ -70,10 +74,21 @@ public sealed class ExposureProbe(TimeProvider timeProvider) : IProbe
             rtpSample = DefaultRtpSample;
             if (request.Parameters.TryGetValue("rtp_sample", out var sampleText))
             {
-                if (!int.TryParse(sampleText, NumberStyles.None, CultureInfo.InvariantCulture, out var sample) || sample < 1)
-                    return ObservationBuilder.Invalid(FindingCodes.InvalidParameter, $"rtp_sample must be a positive number, not '{sampleText}'");
+                if (!int.TryParse(sampleText, NumberStyles.None, CultureInfo.InvariantCulture, out var sample) || sample < 1 || sample > ExposureScanProtocol.MaxRtpSample)
+                    return ObservationBuilder.Invalid(FindingCodes.InvalidParameter, $"rtp_sample must be 1 to {ExposureScanProtocol.MaxRtpSample}, not '{sampleText}'");
                 rtpSample = sample;
             }
+        }
+
+        string? ports = null;
+        var coverage = "default";
+        if (request.Parameters.TryGetValue("ports", out var portsText))
+        {
+            var parsed = ExposureScanProtocol.ParsePorts(portsText);
+            if (parsed.Error is { } portsError)
+                return ObservationBuilder.Invalid(FindingCodes.InvalidParameter, $"ports: {portsError}");
+            ports = parsed.Canonical;
+            coverage = parsed.Default ? parsed.Ports.Count > 0 ? "default+site" : "default" : "site";
         }
 
         var scanRequest = new ExposureScanRequest
@@ -83,6 +98,7 @@ public sealed class ExposureProbe(TimeProvider timeProvider) : IProbe
             Nonce = ExposureScanProtocol.NewNonce(),
             RtpRange = rtpRange,
             RtpSample = rtpSample,
+            Ports = ports == ExposureScanProtocol.DefaultPorts ? null : ports,
             Mac = "",
         };
         scanRequest = scanRequest with { Mac = ExposureScanProtocol.RequestMac(password, scanRequest) };
@@ -90,6 +106,7 @@ public sealed class ExposureProbe(TimeProvider timeProvider) : IProbe
         using var deadline = ProbeDeadline.Start(request.Timeout, timeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         var observation = new ObservationBuilder();
+        observation.Fact("coverage", coverage);
         try
         {
             await RunAsync(new Uri(baseUri, ExposureScanProtocol.Path), scanRequest, password, forbidden, observation, linked.Token);
@@ -121,7 +138,7 @@ public sealed class ExposureProbe(TimeProvider timeProvider) : IProbe
         // No proxy: the Reflector scans the address the request comes from, which must be this site's, not a proxy's.
         using var handler = new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false, UseCookies = false };
         using var client = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
-        using var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(scanRequest, ExposureScanProtocol.JsonOptions));
+        using var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(scanRequest, ExposureScanJsonContext.Default.ExposureScanRequest));
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         using var message = new HttpRequestMessage(HttpMethod.Post, endpoint) { Content = content };
         message.Headers.UserAgent.Add(new ProductInfoHeaderValue("FleetMonitor-Probe", "1.0"));
@@ -154,7 +171,7 @@ public sealed class ExposureProbe(TimeProvider timeProvider) : IProbe
             return;
         }
 
-        var result = JsonSerializer.Deserialize<ExposureScanResult>(body, ExposureScanProtocol.JsonOptions)
+        var result = JsonSerializer.Deserialize(body, ExposureScanJsonContext.Default.ExposureScanResult)
             ?? throw new JsonException("the scan result is null");
         Report(result, forbidden, observation);
     }
@@ -163,6 +180,7 @@ public sealed class ExposureProbe(TimeProvider timeProvider) : IProbe
     {
         observation.Fact("public_address", result.Address);
         observation.Measure("ports_scanned", result.Ports.Count);
+        observation.Fact("scanned", string.Join(',', result.Ports.Select(p => p.ToPort().ToString())));
         observation.Measure("scan_ms", result.DurationMs);
         foreach (var (state, fact) in new[]
         {

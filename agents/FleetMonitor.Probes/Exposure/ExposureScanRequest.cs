@@ -22,6 +22,12 @@ public sealed record ExposureScanRequest
     /// <summary>How many ports of <see cref="RtpRange"/> to scan, evenly spread (the Reflector caps it).</summary>
     public int? RtpSample { get; init; }
 
+    /// <summary>
+    /// The ports the site wants scanned, canonical <see cref="ExposureScanProtocol.ParsePorts"/> text such as
+    /// <c>default,8089/tcp</c>; null for the Reflector's own list.
+    /// </summary>
+    public string? Ports { get; init; }
+
     /// <summary>HMAC-SHA256 of the fields above under the agent's password, lower-case hex.</summary>
     public required string Mac { get; init; }
 }

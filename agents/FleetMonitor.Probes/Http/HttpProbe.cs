@@ -54,8 +54,8 @@ public sealed class HttpProbe(TimeProvider timeProvider, IWebProxy? proxy) : IPr
             return ObservationBuilder.Invalid(FindingCodes.InvalidTarget, $"'{request.Target}' is not an http:// or https:// URL");
         }
 
-        if (ProbeDeadline.Validate(request.Timeout) is { } timeoutError)
-            return ObservationBuilder.Invalid(FindingCodes.InvalidParameter, timeoutError);
+        if (ProbeRequestCheck.Refuse(Kind, request) is { } refused)
+            return refused;
         if (ParseMethod(request.Parameters) is not { } method)
             return ObservationBuilder.Invalid(FindingCodes.InvalidParameter, $"method '{request.Parameters["method"]}' is not an HTTP method this probe sends");
 
@@ -250,7 +250,7 @@ public sealed class HttpProbe(TimeProvider timeProvider, IWebProxy? proxy) : IPr
                 observation.Fail(FindingCodes.TcpConnectFailed, $"the connection failed: {reason}");
                 break;
             case HttpRequestError.SecureConnectionError:
-                observation.Fail(FindingCodes.TlsHandshakeFailed, $"the TLS handshake failed: {reason}");
+                observation.Fail(FindingCodes.TlsHandshakeFailed, TlsClientHandshake.Describe(e));
                 break;
             case HttpRequestError.ProxyTunnelError or HttpRequestError.UserAuthenticationError:
                 observation.Fail(FindingCodes.HttpProxyError, $"the proxy did not open a tunnel: {reason}");

@@ -49,8 +49,8 @@ public sealed class MediaStreamProbe(TimeProvider timeProvider) : IProbe
         ArgumentNullException.ThrowIfNull(request);
         if (!TcpTarget.TryParse(request.Target, out var target))
             return ObservationBuilder.Invalid(FindingCodes.InvalidTarget, $"'{request.Target}' is not host:port or [IPv6 address]:port");
-        if (ProbeDeadline.Validate(request.Timeout) is { } timeoutError)
-            return ObservationBuilder.Invalid(FindingCodes.InvalidParameter, timeoutError);
+        if (ProbeRequestCheck.Refuse(Kind, request) is { } refused)
+            return refused;
         var (settings, parameterError) = MediaStreamSettings.Parse(request.Parameters);
         if (settings is null)
             return ObservationBuilder.Invalid(FindingCodes.InvalidParameter, parameterError ?? "invalid media parameters");

@@ -67,7 +67,7 @@ internal static class NatClassifier
             findings.Add(new NatFinding(NatFindingCodes.None, ProbeOutcome.Ok, null));
         switch (mapping)
         {
-            case NatMapping.None or NatMapping.EndpointIndependent:
+            case NatMapping.EndpointIndependent:
                 findings.Add(new NatFinding(NatFindingCodes.MappingEndpointIndependent, ProbeOutcome.Ok, null));
                 break;
             case NatMapping.AddressDependent or NatMapping.AddressAndPortDependent:
@@ -130,13 +130,22 @@ internal static class NatClassifier
                 Invariant($"an idle UDP binding died within {o.Lifetime.Below!.Value.TotalSeconds:0.#} s (it lived {o.Lifetime.AtLeast.TotalSeconds:0.#} s), below the keep-alive of {o.Keepalive.TotalSeconds:0.#} s")));
         }
 
+        if (o.Lifetime?.ShorterThan(o.Keepalive) is null && o.LifetimeShortened is { } window && !o.LifetimeUnauthorized)
+        {
+            findings.Add(new NatFinding(
+                NatFindingCodes.BindingLifetimeUnmeasured, ProbeOutcome.Ok,
+                Invariant($"the timeout left the binding lifetime search {window.TotalSeconds:0.#} s of max_lifetime_s {o.MaxLifetime.TotalSeconds:0.#}, so a binding shorter than the keep-alive of {o.Keepalive.TotalSeconds:0.#} s could go unseen; give the probe a longer timeout")));
+        }
+
         return new NatVerdict(mapping, filtering, type, hairpin, findings);
     }
 
     /// <summary>The fact value of a mapping behaviour.</summary>
+    /// <remarks>No NAT reads <c>none</c>, not RFC 5780's effective <c>endpoint_independent</c>, so that the fact alone never suggests a NAT.</remarks>
     public static string Name(NatMapping mapping) => mapping switch
     {
-        NatMapping.None or NatMapping.EndpointIndependent => "endpoint_independent",
+        NatMapping.None => "none",
+        NatMapping.EndpointIndependent => "endpoint_independent",
         NatMapping.AddressDependent => "address_dependent",
         NatMapping.AddressAndPortDependent => "address_and_port_dependent",
         _ => "unknown",

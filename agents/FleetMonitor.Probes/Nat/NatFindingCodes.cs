@@ -39,6 +39,13 @@ public static class NatFindingCodes
     /// <summary>An idle UDP binding died before <c>keepalive_s</c>: registrations and incoming calls break between keep-alives (outcome Degraded).</summary>
     public const string BindingShort = "nat.binding_short";
 
+    /// <summary>
+    /// The probe's timeout left the binding lifetime search less than <c>max_lifetime_s</c> and the binding outlived
+    /// what it could try, below <c>keepalive_s</c>: whether it outlives the keep-alive is not known (informational; give
+    /// the probe a longer timeout).
+    /// </summary>
+    public const string BindingLifetimeUnmeasured = "nat.binding_lifetime_unmeasured";
+
     /// <summary>The NAT does not loop back traffic sent to its own public address (informational: matters for two phones behind one NAT).</summary>
     public const string HairpinUnsupported = "nat.hairpin_unsupported";
 

@@ -51,6 +51,12 @@ internal sealed record NatObservations
     /// <summary>Why the lifetime search did not run or found nothing, when it did not.</summary>
     public string? LifetimeSkipped { get; init; }
 
+    /// <summary>The window the lifetime search had when the probe's timeout left less than <c>max_lifetime_s</c>; null when it had all of it.</summary>
+    public TimeSpan? LifetimeShortened { get; init; }
+
+    /// <summary>The longest idle time asked for (<c>max_lifetime_s</c>).</summary>
+    public TimeSpan MaxLifetime { get; init; } = TimeSpan.FromSeconds(120);
+
     /// <summary>Whether the lifetime search's RESPONSE-PORT requests were refused with 401.</summary>
     public bool LifetimeUnauthorized { get; init; }
 

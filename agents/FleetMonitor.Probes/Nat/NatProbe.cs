@@ -18,15 +18,18 @@ namespace FleetMonitor.Probes.Nat;
 /// lifetime search tries, 0 to skip it); <c>keepalive_s</c> (1..3600, default 30: the phone's keep-alive, below which
 /// a binding lifetime is <c>nat.binding_short</c>); <c>rto_ms</c> (default 500), <c>rc</c> (1..7, default 7) and
 /// <c>rm</c> (1..16, default 16), RFC 8489's retransmission.</para>
-/// <para>Time: a silent test waits out the retransmissions (39.5 s by default) or the deadline, whichever comes first;
-/// silence counts only after three transmissions, so a lost packet cannot change a verdict. The lifetime search ends
-/// after its window: <c>max_lifetime_s</c>, or less when the timeout is shorter (about <c>max_lifetime_s</c> + 5 s is
-/// needed; <c>binding_lifetime_search_s</c> reports the window used). A behind-NAT run without the lifetime search
-/// takes about 5 s with a 6 s timeout.</para>
+/// <para>Time: the first Binding request waits out the retransmissions (39.5 s by default) or the deadline; every
+/// other silent test is decided once its silence is conclusive (three transmissions and two RTOs after the third,
+/// 2.5 s by default), so a lost packet cannot change a verdict and the run ends when the verdict is decided. The
+/// lifetime search ends after its window, or sooner when a trial finds the binding gone: <c>max_lifetime_s</c>, or
+/// less when the timeout is shorter (the default timeout, 130 s, fits the default 120 s; a shortened window is
+/// reported in <c>binding_lifetime_note</c>, and with <c>nat.binding_lifetime_unmeasured</c> when it cannot decide the
+/// keep-alive). A behind-NAT run without the lifetime search takes about 4 s. When the deadline comes first (or the
+/// machine stalls past it), what was decided is reported and the rest is unknown.</para>
 /// <para>Measurements: <c>stun_rtt_ms</c> (median round trip of the transactions answered at once), <c>transactions</c>,
 /// <c>stun_packets_sent</c>, <c>stun_packets_received</c>, and from the lifetime search <c>binding_lifetime_s</c> (the
 /// lower bound found), <c>binding_lifetime_upper_s</c> (when a trial found the binding gone) and
-/// <c>binding_lifetime_search_s</c>. Facts: <c>nat_mapping</c>, <c>nat_filtering</c> (<c>endpoint_independent</c>,
+/// <c>binding_lifetime_search_s</c>. Facts: <c>nat_mapping</c> (<c>none</c> when nothing translates, else as <c>nat_filtering</c>), <c>nat_filtering</c> (<c>endpoint_independent</c>,
 /// <c>address_dependent</c>, <c>address_and_port_dependent</c>, <c>unknown</c>), <c>nat_type</c> (<c>open</c>,
 /// <c>full_cone</c>, <c>restricted_cone</c>, <c>port_restricted_cone</c>, <c>symmetric</c>, <c>udp_firewall</c> (no NAT
 /// but filtered), <c>unknown</c>), <c>nat_present</c>, <c>mapped_address</c>, <c>mapped_address_scope</c>,
@@ -49,8 +52,8 @@ public sealed class NatProbe(TimeProvider timeProvider) : IProbe
         ArgumentNullException.ThrowIfNull(request);
         if (!TcpTarget.TryParse(request.Target, out var target))
             return ObservationBuilder.Invalid(FindingCodes.InvalidTarget, $"'{request.Target}' is not host:port or [IPv6 address]:port");
-        if (ProbeDeadline.Validate(request.Timeout) is { } timeoutError)
-            return ObservationBuilder.Invalid(FindingCodes.InvalidParameter, timeoutError);
+        if (ProbeRequestCheck.Refuse(Kind, request) is { } refused)
+            return refused;
         var (settings, parameterError) = NatProbeSettings.Parse(request.Parameters);
         if (settings is null)
             return ObservationBuilder.Invalid(FindingCodes.InvalidParameter, parameterError ?? "invalid nat parameters");
@@ -60,7 +63,7 @@ public sealed class NatProbe(TimeProvider timeProvider) : IProbe
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         try
         {
-            return await RunAsync(target, settings, SoftDeadline(started, request.Timeout), linked.Token);
+            return await RunAsync(target, settings, SoftDeadline(started, request.Timeout), linked.Token, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -88,7 +91,7 @@ public sealed class NatProbe(TimeProvider timeProvider) : IProbe
         return started + (long)((timeout - reserve).TotalSeconds * timeProvider.TimestampFrequency);
     }
 
-    private async Task<ProbeObservation> RunAsync(TcpTarget target, NatProbeSettings settings, long softDeadline, CancellationToken token)
+    private async Task<ProbeObservation> RunAsync(TcpTarget target, NatProbeSettings settings, long softDeadline, CancellationToken token, CancellationToken caller)
     {
         var observation = new ObservationBuilder();
         var resolved = await TcpConnector.ResolveAsync(target.Host, token);
@@ -117,7 +120,7 @@ public sealed class NatProbe(TimeProvider timeProvider) : IProbe
         var transactions = new StunTransactions(timeProvider, settings.Schedule, pacer, counters, softDeadline);
         NatObservations seen;
         await using (var run = new NatRun(transactions, server, local, settings, key, timeProvider, counters))
-            seen = await run.ObserveAsync(token);
+            seen = await run.ObserveAsync(token, caller);
 
         Report(NatClassifier.Classify(seen), seen, observation);
         observation.Measure("transactions", counters.Transactions);
@@ -157,17 +160,25 @@ public sealed class NatProbe(TimeProvider timeProvider) : IProbe
             observation.Fact("binding_lifetime", lifetime.Below is null ? "outlived_search" : "expired");
             if (!lifetime.Consistent)
                 observation.Fact("binding_lifetime_note", "inconsistent: a longer wait found the binding alive after a shorter one found it gone");
+            else if (seen.LifetimeShortened is { } window)
+                observation.Fact("binding_lifetime_note", Shortened(window, seen.MaxLifetime));
         }
         else
         {
             observation.Fact("binding_lifetime", "not_measured");
             if (seen.LifetimeSkipped is { } why)
                 observation.Fact("binding_lifetime_note", why);
+            else if (seen.LifetimeShortened is { } window)
+                observation.Fact("binding_lifetime_note", Shortened(window, seen.MaxLifetime));
         }
 
         foreach (var finding in verdict.Findings)
             observation.Add(finding.Code, finding.Severity, finding.Message);
     }
+
+    private static string Shortened(TimeSpan window, TimeSpan asked) => string.Create(
+        System.Globalization.CultureInfo.InvariantCulture,
+        $"searched {window.TotalSeconds:0.#} s of max_lifetime_s {asked.TotalSeconds:0.#}: the timeout left no more");
 
     /// <summary>The local address the system routes to <paramref name="server"/> from: connecting a UDP socket sends nothing.</summary>
     private static IPAddress LocalAddressFor(IPEndPoint server)

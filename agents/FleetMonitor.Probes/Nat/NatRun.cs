@@ -4,18 +4,23 @@ using FleetMonitor.Probes.Stun;
 namespace FleetMonitor.Probes.Nat;
 
 /// <summary>
-/// One run of the NAT probe's tests against one server: the mapping tests and hairpinning, the filtering tests and the
-/// binding lifetime trials, all at once on their own sockets (RFC 5780 §4.5 allows combining the tests; separate
-/// sockets keep one test's traffic from opening the NAT for another). Collects <see cref="NatObservations"/>.
+/// One run of the NAT probe's tests against one server: the mapping tests, hairpinning, the filtering tests and the
+/// binding lifetime trials, each on sockets of its own (RFC 5780 §4.5 allows combining the tests). Collects
+/// <see cref="NatObservations"/>, keeping what was decided when the deadline (or a stalled machine) ends the run early.
 /// </summary>
 /// <remarks>
-/// Order and sockets: test I (plain Binding to PA:PP) on socket M gives X1 and the server's OTHER-ADDRESS (AA:AP).
-/// Then, in parallel: mapping II (M to AA:PP) and, when X2 differs from X1, mapping III (M to AA:AP), followed by
-/// hairpinning (a fresh socket sends a Binding request to X1; M receiving it means the NAT hairpins); filtering II and
-/// III at once from a fresh socket F that never sent anything before them (CHANGE-REQUEST change-IP+port, expected from
-/// AA:AP, and change-port, expected from PA:AP: running III without waiting for II to time out halves the time of the
-/// common port-restricted case); and the lifetime trials (<see cref="BindingLifetimeSearch"/>), each with two sockets
-/// of its own. When test I gets no answer, everything else stops.
+/// <para>Order: test I (plain Binding to PA:PP) on socket M gives X1 and the server's OTHER-ADDRESS (AA:AP). Then, at
+/// once, the lifetime trials (<see cref="BindingLifetimeSearch"/>, two sockets each, talking only to PA:PP),
+/// hairpinning (a fresh socket sends a Binding request to X1; M receiving it means the NAT hairpins), and filtering II
+/// and III from a fresh socket F (CHANGE-REQUEST change-IP+port, expected from AA:AP, and change-port, expected from
+/// PA:AP). Only when both filtering tests are decided does M send mapping II (to AA:PP) and, when X2 differs from X1,
+/// mapping III (to AA:AP): a router whose filter admits any address that any LAN socket has sent to would otherwise let
+/// AA's answer to F in because M had sent to AA, and report endpoint-independent filtering for an address-dependent
+/// one. Nothing before the filtering verdict sends to the alternate address.</para>
+/// <para>A silent test is decided once its silence is conclusive (three transmissions and two RTOs after the third,
+/// 2.5 s with the defaults), not at the end of RFC 8489's schedule, so the run ends when the verdict is decided.
+/// Test I alone keeps the whole schedule, since its silence fails the probe. When test I gets no answer, nothing else
+/// runs.</para>
 /// </remarks>
 internal sealed class NatRun(
     StunTransactions transactions, IPEndPoint server, IPAddress local, NatProbeSettings settings, byte[]? key,
@@ -23,43 +28,66 @@ internal sealed class NatRun(
 {
     private readonly Lock _lock = new();
     private readonly List<StunSocket> _sockets = [];
+    private readonly Decided _decided = new();
     private IPEndPoint? _algMapped;
+    private TimeSpan? _lifetimeShortened;
 
-    public async Task<NatObservations> ObserveAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs the tests until they are decided or <paramref name="work"/> fires (the probe's deadline); only
+    /// <paramref name="caller"/> firing throws.
+    /// </summary>
+    public async Task<NatObservations> ObserveAsync(CancellationToken work, CancellationToken caller)
     {
-        using var abort = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var other = new TaskCompletionSource<IPEndPoint?>(TaskCreationOptions.RunContinuationsAsynchronously);
         var plan = PlanLifetime();
-        var mappingTask = MappingAsync(other, abort, cancellationToken);
-        var filteringTask = FilteringAsync(other.Task, abort.Token, cancellationToken);
-        var lifetimeTask = LifetimeAsync(plan, other.Task, abort.Token, cancellationToken);
-        await Task.WhenAll(mappingTask, filteringTask, lifetimeTask);
-        cancellationToken.ThrowIfCancellationRequested();
-
-        var mapping = await mappingTask;
-        var (both, port) = await filteringTask;
-        var lifetime = await lifetimeTask;
-        return new NatObservations
+        if (plan.Skipped is null && plan.Window < settings.MaxLifetime)
+            _lifetimeShortened = plan.Window;
+        var pending = new List<Task>();
+        Task<LifetimePart>? lifetimeTask = null;
+        try
         {
-            Local = mapping.Local ?? new IPEndPoint(local, 0),
-            Test1 = mapping.Test1,
-            Test1Error = mapping.Test1Error,
-            Test1Transmissions = mapping.Test1Transmissions,
-            Mapped1 = mapping.Mapped1,
-            OtherAddress = mapping.Other,
-            Mapping2 = mapping.Mapping2,
-            Mapped2 = mapping.Mapped2,
-            Mapping3 = mapping.Mapping3,
-            Mapped3 = mapping.Mapped3,
-            Hairpin = mapping.Hairpin,
-            FilteringChangeIpAndPort = both,
-            FilteringChangePort = port,
-            AlgMappedAddress = _algMapped,
-            Lifetime = lifetime.Result,
-            LifetimeSkipped = lifetime.Skipped,
-            LifetimeUnauthorized = lifetime.Unauthorized,
-            Keepalive = settings.Keepalive,
-        };
+            var m = Open();
+            _decided.Local = m.Local;
+            var test1 = await transactions.RunAsync(m, server, Request(), null, work);
+            _decided.Test1Transmissions = test1.Transmissions;
+            if (!test1.IsSuccess || test1.Answer!.Message.XorMappedAddress is null)
+            {
+                _decided.Test1 = test1.Answer is null ? test1.Silence : StunTestResult.ErrorResponse;
+                _decided.Test1Error = test1.Answer is null ? null : Describe(test1.Answer.Message);
+                return Build(new LifetimePart(null, "the server did not answer", false));
+            }
+
+            var x1 = Mapped(test1.Answer.Message)!;
+            _decided.Test1 = StunTestResult.Received;
+            _decided.Mapped1 = x1;
+            var other = UsableOtherAddress(test1.Answer.Message.OtherAddress);
+            _decided.Other = other;
+            var behindNat = !NatClassifier.Same(x1, m.Local);
+
+            lifetimeTask = LifetimeAsync(plan, work, caller);
+            pending.Add(lifetimeTask);
+            if (behindNat)
+                pending.Add(HairpinAsync(m, x1, work, caller));
+            if (other is null)
+                return Build(await lifetimeTask);
+
+            await FilteringAsync(other, work);
+            if (behindNat)
+                await MappingAsync(m, x1, other, work);
+        }
+        catch (OperationCanceledException) when (!caller.IsCancellationRequested)
+        {
+            // The deadline: report what was decided.
+        }
+        finally
+        {
+            await Settle(pending);
+        }
+
+        caller.ThrowIfCancellationRequested();
+        var lifetime = lifetimeTask is { IsCompletedSuccessfully: true }
+            ? lifetimeTask.Result
+            : new LifetimePart(null, plan.Skipped ?? "the deadline came before the search ended", false);
+        return Build(lifetime);
     }
 
     public async ValueTask DisposeAsync()
@@ -95,110 +123,133 @@ internal sealed class NatRun(
         return (waits, window, null);
     }
 
-    private async Task<MappingPart> MappingAsync(
-        TaskCompletionSource<IPEndPoint?> otherKnown, CancellationTokenSource abort, CancellationToken caller)
+    private NatObservations Build(LifetimePart lifetime) => new()
     {
-        var part = new MappingPart();
+        Local = _decided.Local ?? new IPEndPoint(local, 0),
+        Test1 = _decided.Test1,
+        Test1Error = _decided.Test1Error,
+        Test1Transmissions = _decided.Test1Transmissions,
+        Mapped1 = _decided.Mapped1,
+        OtherAddress = _decided.Other,
+        Mapping2 = _decided.Mapping2,
+        Mapped2 = _decided.Mapped2,
+        Mapping3 = _decided.Mapping3,
+        Mapped3 = _decided.Mapped3,
+        Hairpin = _decided.Hairpin,
+        FilteringChangeIpAndPort = _decided.FilteringBoth,
+        FilteringChangePort = _decided.FilteringPort,
+        AlgMappedAddress = _algMapped,
+        Lifetime = lifetime.Result,
+        LifetimeSkipped = lifetime.Skipped,
+        LifetimeUnauthorized = lifetime.Unauthorized,
+        LifetimeShortened = _lifetimeShortened,
+        MaxLifetime = settings.MaxLifetime,
+        Keepalive = settings.Keepalive,
+    };
+
+    /// <summary>Waits for the tasks that may still run, whatever their end: each has recorded what it decided.</summary>
+    private static async Task Settle(List<Task> tasks)
+    {
+        foreach (var task in tasks)
+        {
+            try
+            {
+                await task;
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+    }
+
+    /// <summary>Mapping tests II and III from M, to the alternate address (RFC 5780 §4.3).</summary>
+    private async Task MappingAsync(StunSocket m, IPEndPoint x1, IPEndPoint other, CancellationToken work)
+    {
+        var test2 = await transactions.RunAsync(m, new IPEndPoint(other.Address, server.Port), Request(), null, work, decideOnSilence: true);
+        (_decided.Mapping2, _decided.Mapped2) = Judge(test2);
+        if (_decided.Mapping2 == StunTestResult.Received && !NatClassifier.Same(_decided.Mapped2, x1))
+        {
+            var test3 = await transactions.RunAsync(m, other, Request(), null, work, decideOnSilence: true);
+            (_decided.Mapping3, _decided.Mapped3) = Judge(test3);
+        }
+    }
+
+    /// <summary>Hairpinning (RFC 5780 §3.4): from a second socket to M's mapped address; M receiving its own request back.</summary>
+    private async Task HairpinAsync(StunSocket m, IPEndPoint x1, CancellationToken work, CancellationToken caller)
+    {
         try
         {
-            var m = Open();
-            part.Local = m.Local;
-            var test1 = await transactions.RunAsync(m, server, Request(), null, abort.Token);
-            part.Test1Transmissions = test1.Transmissions;
-            if (!test1.IsSuccess || test1.Answer!.Message.XorMappedAddress is null)
-            {
-                part.Test1 = test1.Answer is null ? test1.Silence : StunTestResult.ErrorResponse;
-                part.Test1Error = test1.Answer is null ? null : Describe(test1.Answer.Message);
-                await abort.CancelAsync();
-                otherKnown.TrySetResult(null);
-                return part;
-            }
-
-            var x1 = Mapped(test1.Answer.Message)!;
-            part.Test1 = StunTestResult.Received;
-            part.Mapped1 = x1;
-            part.Other = UsableOtherAddress(test1.Answer.Message.OtherAddress);
-            otherKnown.TrySetResult(part.Other);
-            if (NatClassifier.Same(x1, m.Local))
-                return part;
-
-            if (part.Other is { } other)
-            {
-                var test2 = await transactions.RunAsync(m, new IPEndPoint(other.Address, server.Port), Request(), null, abort.Token);
-                (part.Mapping2, part.Mapped2) = Judge(test2);
-                if (part.Mapping2 == StunTestResult.Received && !NatClassifier.Same(part.Mapped2, x1))
-                {
-                    var test3 = await transactions.RunAsync(m, other, Request(), null, abort.Token);
-                    (part.Mapping3, part.Mapped3) = Judge(test3);
-                }
-            }
-
-            // Hairpinning (RFC 5780 §3.4): from a second socket to M's mapped address; M receiving its own request back.
-            var hairpin = await transactions.RunAsync(Open(), x1, Request(), m, abort.Token);
-            part.Hairpin = hairpin.Answer is null
+            var hairpin = await transactions.RunAsync(Open(), x1, Request(), m, work, decideOnSilence: true);
+            _decided.Hairpin = hairpin.Answer is null
                 ? hairpin.Silence
                 : hairpin.OnReceiver && hairpin.Answer.Message.Type.Class == StunClass.Request ? StunTestResult.Received : StunTestResult.Inconclusive;
         }
         catch (OperationCanceledException) when (!caller.IsCancellationRequested)
         {
         }
-        finally
-        {
-            otherKnown.TrySetResult(null);
-        }
-
-        return part;
     }
 
-    private async Task<(StunTestResult Both, StunTestResult Port)> FilteringAsync(
-        Task<IPEndPoint?> otherKnown, CancellationToken abort, CancellationToken caller)
+    /// <summary>
+    /// Filtering tests II and III at once from a fresh socket whose first packets they are: nothing has opened the NAT
+    /// towards the alternate address or port (RFC 5780 §3.2). Each result is kept as soon as it is decided.
+    /// </summary>
+    private async Task FilteringAsync(IPEndPoint other, CancellationToken work)
     {
-        try
-        {
-            if (await otherKnown.WaitAsync(abort) is not { } other)
-                return (StunTestResult.NotRun, StunTestResult.NotRun);
-
-            // A fresh socket whose first packets are these two requests: nothing has opened the NAT towards the
-            // alternate address or port (RFC 5780 §3.2).
-            var f = Open();
-            var both = transactions.RunAsync(f, server, Request(StunChangeRequest.ChangeIp | StunChangeRequest.ChangePort, authenticate: true), null, abort);
-            var port = transactions.RunAsync(f, server, Request(StunChangeRequest.ChangePort, authenticate: true), null, abort);
-            return (JudgeChanged(await both, other), JudgeChanged(await port, new IPEndPoint(server.Address, other.Port)));
-        }
-        catch (OperationCanceledException) when (!caller.IsCancellationRequested)
-        {
-            return (StunTestResult.NotRun, StunTestResult.NotRun);
-        }
+        var f = Open();
+        var both = JudgeInto(
+            transactions.RunAsync(f, server, Request(StunChangeRequest.ChangeIp | StunChangeRequest.ChangePort, authenticate: true), null, work, decideOnSilence: true),
+            other, result => _decided.FilteringBoth = result);
+        var port = JudgeInto(
+            transactions.RunAsync(f, server, Request(StunChangeRequest.ChangePort, authenticate: true), null, work, decideOnSilence: true),
+            new IPEndPoint(server.Address, other.Port), result => _decided.FilteringPort = result);
+        await Task.WhenAll(both, port);
     }
+
+    private async Task JudgeInto(Task<StunOutcome> test, IPEndPoint expectedFrom, Action<StunTestResult> record) =>
+        record(JudgeChanged(await test, expectedFrom));
 
     private async Task<LifetimePart> LifetimeAsync(
-        (IReadOnlyList<TimeSpan> Waits, TimeSpan Window, string? Skipped) plan, Task test1Done, CancellationToken abort, CancellationToken caller)
+        (IReadOnlyList<TimeSpan> Waits, TimeSpan Window, string? Skipped) plan, CancellationToken work, CancellationToken caller)
     {
         if (plan.Waits.Count == 0)
             return new LifetimePart(null, plan.Skipped, false);
 
-        // Only once the server has answered: against a silent one the trials would only add packets.
+        // Each trial has its own stop: a trial that finds the binding gone ends the longer ones, whose answer is then known.
+        using var all = CancellationTokenSource.CreateLinkedTokenSource(work);
+        var stops = plan.Waits.Select(_ => CancellationTokenSource.CreateLinkedTokenSource(all.Token)).ToArray();
         try
         {
-            await test1Done.WaitAsync(abort);
+            var trials = await Task.WhenAll(plan.Waits.Select((wait, i) => TrialAsync(wait, all, stops[i], Gone, caller)));
+            var unauthorized = trials.Any(t => t.Unauthorized);
+            var result = BindingLifetimeSearch.Interpret(plan.Window, trials.Select(t => t.Trial));
+            var skipped = result is not null ? null
+                : unauthorized ? "the Reflector refused RESPONSE-PORT (401)"
+                : work.IsCancellationRequested ? "the deadline came before a trial was conclusive"
+                : "no trial got a conclusive answer";
+            return new LifetimePart(result, skipped, unauthorized);
         }
-        catch (OperationCanceledException) when (!caller.IsCancellationRequested)
+        finally
         {
-            return new LifetimePart(null, "the server did not answer", false);
+            foreach (var stop in stops)
+                stop.Dispose();
         }
 
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(abort);
-        var trials = await Task.WhenAll(plan.Waits.Select(wait => TrialAsync(wait, stop, caller)));
-        var unauthorized = trials.Any(t => t.Unauthorized);
-        var result = BindingLifetimeSearch.Interpret(plan.Window, trials.Select(t => t.Trial));
-        var skipped = result is not null ? null
-            : unauthorized ? "the Reflector refused RESPONSE-PORT (401)"
-            : "no trial got a conclusive answer";
-        return new LifetimePart(result, skipped, unauthorized);
+        void Gone(TimeSpan wait)
+        {
+            for (var i = 0; i < plan.Waits.Count; i++)
+            {
+                if (plan.Waits[i] > wait)
+                    stops[i].Cancel();
+            }
+        }
     }
 
-    /// <summary>One lifetime trial: bind socket A, stay idle for <paramref name="wait"/>, ask from socket B for the answer to go to A's mapped port.</summary>
-    private async Task<(LifetimeTrial Trial, bool Unauthorized)> TrialAsync(TimeSpan wait, CancellationTokenSource stop, CancellationToken caller)
+    /// <summary>
+    /// One lifetime trial: bind socket A, stay idle for <paramref name="wait"/>, ask from socket B for the answer to go to
+    /// A's mapped port. Finding the binding gone calls <paramref name="gone"/>, which ends the longer trials.
+    /// </summary>
+    private async Task<(LifetimeTrial Trial, bool Unauthorized)> TrialAsync(
+        TimeSpan wait, CancellationTokenSource all, CancellationTokenSource stop, Action<TimeSpan> gone, CancellationToken caller)
     {
         try
         {
@@ -213,7 +264,7 @@ internal sealed class NatRun(
             if (idle > TimeSpan.Zero)
                 await Task.Delay(idle, timeProvider, stop.Token);
 
-            var check = await transactions.RunAsync(Open(), server, Request(responsePort: mapped.Port, authenticate: true), a, stop.Token);
+            var check = await transactions.RunAsync(Open(), server, Request(responsePort: mapped.Port, authenticate: true), a, stop.Token, decideOnSilence: true);
 
             // A check that left much later than planned (a starved machine, a long pacing queue) tested an older
             // binding than its wait says: its answer cannot be placed in the ladder.
@@ -221,16 +272,25 @@ internal sealed class NatRun(
                 || timeProvider.GetElapsedTime(bind.Answer.At, sentAt) - wait > BindingLifetimeSearch.Lateness(wait))
                 return (new LifetimeTrial(wait, null), false);
             if (check.Answer is null)
+            {
+                if (check.Conclusive)
+                    gone(wait);
                 return (new LifetimeTrial(wait, check.Conclusive ? false : null), false);
+            }
 
             // A success on A: the binding lived. A success on B: the NAT gave B the old binding's port, so it had
             // expired (RFC 5780 §4.6).
             if (check.IsSuccess)
+            {
+                if (!check.OnReceiver)
+                    gone(wait);
                 return (new LifetimeTrial(wait, check.OnReceiver), false);
+            }
+
             if (check.ErrorCode == StunErrorCode.Unauthenticated)
             {
                 // Every other trial would be refused too: stop them rather than wait out their timers.
-                await stop.CancelAsync();
+                await all.CancelAsync();
                 return (new LifetimeTrial(wait, null), true);
             }
 
@@ -310,7 +370,8 @@ internal sealed class NatRun(
         ? $"{error.Code} {error.Reason}"
         : "a success without XOR-MAPPED-ADDRESS";
 
-    private sealed class MappingPart
+    /// <summary>What the tests decided so far; each field is written once, by the test that decides it.</summary>
+    private sealed class Decided
     {
         public IPEndPoint? Local { get; set; }
 
@@ -333,6 +394,10 @@ internal sealed class NatRun(
         public IPEndPoint? Mapped3 { get; set; }
 
         public StunTestResult Hairpin { get; set; } = StunTestResult.NotRun;
+
+        public StunTestResult FilteringBoth { get; set; } = StunTestResult.NotRun;
+
+        public StunTestResult FilteringPort { get; set; } = StunTestResult.NotRun;
     }
 
     private sealed record LifetimePart(BindingLifetime? Result, string? Skipped, bool Unauthorized);

@@ -33,10 +33,13 @@ internal sealed class StunTransactions(
     /// <summary>
     /// Sends <paramref name="request"/> from <paramref name="sender"/> to <paramref name="to"/>, retransmitting until an
     /// answer arrives on the sender or on <paramref name="receiver"/> (RESPONSE-PORT, hairpinning), the schedule ends,
-    /// or the soft deadline comes.
+    /// or the soft deadline comes. With <paramref name="decideOnSilence"/>, a silence ends the transaction as soon as it
+    /// is conclusive (two RTOs after the third transmission, 2.5 s from the first by default) instead of at the end of the schedule: for the
+    /// tests whose silence is itself the answer.
     /// </summary>
     public async Task<StunOutcome> RunAsync(
-        StunSocket sender, IPEndPoint to, StunMessageWriter request, StunSocket? receiver, CancellationToken cancellationToken)
+        StunSocket sender, IPEndPoint to, StunMessageWriter request, StunSocket? receiver, CancellationToken cancellationToken,
+        bool decideOnSilence = false)
     {
         ArgumentNullException.ThrowIfNull(sender);
         ArgumentNullException.ThrowIfNull(request);
@@ -61,7 +64,10 @@ internal sealed class StunTransactions(
                 var sentAt = timeProvider.GetTimestamp();
                 firstSentAt ??= sentAt;
                 await sender.SendAsync(datagram, to, cancellationToken);
-                var wait = schedule.WaitAfter(i);
+                // Deciding on silence: after the third transmission, one more doubled RTO (1 s by default), not the
+                // schedule's longer waits.
+                var decides = decideOnSilence && RetransmissionSchedule.IsConclusive(i + 1, ranToEnd: false) && i + 1 < schedule.Transmissions;
+                var wait = decides ? schedule.Rto * 2 : schedule.WaitAfter(i);
                 var cut = wait > remaining;
                 using var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 var delay = Task.Delay(cut ? remaining : wait, timeProvider, waiting.Token);
@@ -85,7 +91,7 @@ internal sealed class StunTransactions(
                 }
 
                 cancellationToken.ThrowIfCancellationRequested();
-                if (cut)
+                if (cut || (decideOnSilence && RetransmissionSchedule.IsConclusive(i + 1, ranToEnd: false)))
                     return new StunOutcome(null, false, i + 1, RetransmissionSchedule.IsConclusive(i + 1, ranToEnd: false), null) { FirstSentAt = firstSentAt };
             }
 

@@ -72,8 +72,8 @@ public sealed class SipOptionsProbe(TimeProvider timeProvider) : IProbe
         var defaultPort = transport == SipTransport.Tls ? DefaultTlsPort : DefaultPort;
         if (!SipTarget.TryParse(request.Target, defaultPort, out var target))
             return ObservationBuilder.Invalid(FindingCodes.InvalidTarget, $"'{request.Target}' is not host, host:port or [IPv6 address]:port");
-        if (ProbeDeadline.Validate(request.Timeout) is { } timeoutError)
-            return ObservationBuilder.Invalid(FindingCodes.InvalidParameter, timeoutError);
+        if (ProbeRequestCheck.Refuse(Kind, request) is { } refused)
+            return refused;
         if (request.Parameters.TryGetValue("sni", out var sni) && Uri.CheckHostName(sni) != UriHostNameType.Dns)
             return ObservationBuilder.Invalid(FindingCodes.InvalidParameter, $"sni must be a host name, not '{sni}'");
 

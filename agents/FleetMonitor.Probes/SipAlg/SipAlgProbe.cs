@@ -17,8 +17,12 @@ namespace FleetMonitor.Probes.SipAlg;
 /// (<see cref="SipAlgSnapshot"/>); the mirror answers with a verdict (<see cref="SipAlgVerdict"/>). An ALG rewrites the
 /// reply back on the way in, so nothing but the mirror's verdict can tell. INVITE is the default because Linux's ALG (and
 /// many others) rewrites the SDP of an INVITE only; the mirror declines it (603) and the probe ACKs, so no call is set up.
-/// Parameters: <c>transports</c> (<c>udp,tcp</c> by default; TLS is pointless, no ALG can read it), <c>method</c>.
-/// Facts per transport, prefixed <c>udp.</c> or <c>tcp.</c>: <c>rewritten</c> (the fields, or <c>none</c>),
+/// Parameters: <c>transports</c> (<c>udp,tcp</c> by default; TLS is pointless, no ALG can read it), <c>method</c>,
+/// <c>ports</c> (more of the mirror's ports to check besides the target's, comma-separated; default <c>5060</c>: a
+/// router's ALG watches 5060 whatever port the PBX uses, so with the target on the PBX's port both are checked; the
+/// mirror must listen on each). Facts: <c>ports_checked</c> (the ports, the target's first), and per transport and
+/// port, prefixed <c>udp.</c> or <c>tcp.</c> on the target's port and <c>udp.PORT.</c> or <c>tcp.PORT.</c> on the
+/// others: <c>rewritten</c> (the fields, or <c>none</c>),
 /// <c>source</c> (the address the mirror saw), <c>local_address</c>, <c>remote_address</c>, <c>sip_status</c>, the
 /// reply's <c>received</c> and <c>rport</c> as they arrived, <c>reply_via_rewritten</c>; measurements <c>rtt_ms</c> and
 /// <c>retransmissions</c>. Findings: <c>sip.alg.rewrote_via</c>, <c>_contact</c>, <c>_from</c>, <c>_sdp</c> (outcome
@@ -69,17 +73,20 @@ public sealed class SipAlgProbe(TimeProvider timeProvider) : IProbe
 
         if (!SipTarget.TryParse(request.Target, DefaultPort, out var target))
             return ObservationBuilder.Invalid(FindingCodes.InvalidTarget, $"'{request.Target}' is not host, host:port or [IPv6 address]:port");
-        if (ProbeDeadline.Validate(request.Timeout) is { } timeoutError)
-            return ObservationBuilder.Invalid(FindingCodes.InvalidParameter, timeoutError);
+        if (ParsePorts(request.Parameters.GetValueOrDefault("ports"), target.Port) is not { } ports)
+            return ObservationBuilder.Invalid(FindingCodes.InvalidParameter, $"ports must be a comma-separated list of port numbers (1-65535), not '{request.Parameters["ports"]}'");
+        if (ProbeRequestCheck.Refuse(Kind, request) is { } refused)
+            return refused;
 
         using var deadline = ProbeDeadline.Start(request.Timeout, timeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         var observation = new ObservationBuilder();
         observation.Fact("method", method.ToString().ToLowerInvariant());
         observation.Fact("transports", string.Join(',', transports.Select(t => t.ToString().ToLowerInvariant())));
+        observation.Fact("ports_checked", string.Join(',', ports));
         try
         {
-            await RunAsync(target, transports, method, observation, linked.Token, cancellationToken);
+            await RunAsync(target, ports, transports, method, observation, linked.Token, cancellationToken);
             return observation.Build();
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -114,11 +121,26 @@ public sealed class SipAlgProbe(TimeProvider timeProvider) : IProbe
         return transports;
     }
 
+    /// <summary>The target's port first, then those of <paramref name="text"/> (5060 when null), without repeats; null when it is not a list of ports.</summary>
+    internal static IReadOnlyList<int>? ParsePorts(string? text, int targetPort)
+    {
+        var ports = new List<int> { targetPort };
+        foreach (var entry in (text ?? DefaultPort.ToString(CultureInfo.InvariantCulture)).Split(',', StringSplitOptions.TrimEntries))
+        {
+            if (!int.TryParse(entry, NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
+                return null;
+            if (!ports.Contains(port))
+                ports.Add(port);
+        }
+
+        return ports;
+    }
+
     /// <summary>Adds one transport's facts and measurements, and its findings but for <c>sip.alg.none</c> (which needs them all).</summary>
     private static void Report(SipAlgTransportRun run, ObservationBuilder observation)
     {
-        var t = run.Name;
-        var upper = t.ToUpperInvariant();
+        var t = run.Prefix;
+        var upper = $"{run.Name.ToUpperInvariant()} to port {run.Port.ToString(CultureInfo.InvariantCulture)}";
         if (run.Local is { } local)
             observation.Fact($"{t}.local_address", local.ToString());
         if (run.Remote is { } remote)
@@ -166,7 +188,7 @@ public sealed class SipAlgProbe(TimeProvider timeProvider) : IProbe
     }
 
     private async Task RunAsync(
-        SipTarget target, IReadOnlyList<SipTransport> transports, SipAlgMethod method, ObservationBuilder observation,
+        SipTarget target, IReadOnlyList<int> ports, IReadOnlyList<SipTransport> transports, SipAlgMethod method, ObservationBuilder observation,
         CancellationToken token, CancellationToken callerToken)
     {
         var started = timeProvider.GetTimestamp();
@@ -180,12 +202,19 @@ public sealed class SipAlgProbe(TimeProvider timeProvider) : IProbe
             return;
         }
 
-        // One offered RTP port per transport, so that an ALG opening media pinholes for both does not collide with itself.
-        var rtpPort = FirstRtpPort + (2 * RandomNumberGenerator.GetInt32(RtpPorts / 2));
-        var exchange = new SipAlgExchange(target, method, timeProvider);
-        var runs = await Task.WhenAll(transports.Select((transport, i) => transport == SipTransport.Udp
-            ? exchange.UdpAsync(new IPEndPoint(resolved.Addresses[0], target.Port), rtpPort + (2 * i), token, callerToken)
-            : exchange.TcpAsync(resolved.Addresses, rtpPort + (2 * i), token, callerToken)));
+        // One offered RTP port per exchange, so that an ALG opening media pinholes for all does not collide with itself.
+        var rtpPort = FirstRtpPort + (2 * RandomNumberGenerator.GetInt32((RtpPorts / 2) - (transports.Count * ports.Count)));
+        var exchanges = ports.SelectMany((port, p) => transports.Select((transport, i) => (port, transport, n: (p * transports.Count) + i)));
+        var runs = await Task.WhenAll(exchanges.Select(async e =>
+        {
+            var exchange = new SipAlgExchange(target with { Port = e.port }, method, timeProvider);
+            var run = e.transport == SipTransport.Udp
+                ? await exchange.UdpAsync(new IPEndPoint(resolved.Addresses[0], e.port), rtpPort + (2 * e.n), token, callerToken)
+                : await exchange.TcpAsync(resolved.Addresses, rtpPort + (2 * e.n), token, callerToken);
+            run.Port = e.port;
+            run.Prefix = e.port == target.Port ? run.Name : $"{run.Name}.{e.port.ToString(CultureInfo.InvariantCulture)}";
+            return run;
+        }));
 
         foreach (var run in runs)
             Report(run, observation);

@@ -9,8 +9,17 @@ internal sealed class SipAlgTransportRun(SipTransport transport)
 {
     public SipTransport Transport { get; } = transport;
 
-    /// <summary><c>udp</c> or <c>tcp</c>: the prefix of this transport's facts and measurements.</summary>
+    /// <summary><c>udp</c> or <c>tcp</c>.</summary>
     public string Name => Transport.ToString().ToLowerInvariant();
+
+    /// <summary>The mirror's port this exchange went to.</summary>
+    public int Port { get; set; }
+
+    /// <summary>
+    /// The prefix of this exchange's facts and measurements: <c>udp</c> or <c>tcp</c> on the target's port, and
+    /// <c>udp.5060</c> or <c>tcp.5060</c> on another port checked.
+    /// </summary>
+    public string Prefix { get; set; } = transport.ToString().ToLowerInvariant();
 
     public IPEndPoint? Local { get; set; }
 

@@ -31,8 +31,8 @@ public sealed class TcpConnectProbe(TimeProvider timeProvider) : IProbe
         ArgumentNullException.ThrowIfNull(request);
         if (!TcpTarget.TryParse(request.Target, out var target))
             return ObservationBuilder.Invalid(FindingCodes.InvalidTarget, $"'{request.Target}' is not host:port or [IPv6 address]:port");
-        if (ProbeDeadline.Validate(request.Timeout) is { } timeoutError)
-            return ObservationBuilder.Invalid(FindingCodes.InvalidParameter, timeoutError);
+        if (ProbeRequestCheck.Refuse(Kind, request) is { } refused)
+            return refused;
 
         var useTls = false;
         if (request.Parameters.TryGetValue("tls", out var tlsText) && !bool.TryParse(tlsText, out useTls))

@@ -50,7 +50,7 @@ internal static class TlsClientHandshake
             if (inspector.LastVerdict is { Rejected: true } verdict)
                 TlsInspector.Report(verdict, observation);
             else
-                observation.Fail(FindingCodes.TlsHandshakeFailed, $"the TLS handshake failed: {e.Message}");
+                observation.Fail(FindingCodes.TlsHandshakeFailed, Describe(e));
             return null;
         }
         finally
@@ -58,5 +58,21 @@ internal static class TlsClientHandshake
             if (stream is not null)
                 await stream.DisposeAsync();
         }
+    }
+
+    /// <summary>
+    /// Why a handshake failed, in words: SslStream's own text for a peer that answers with something other than TLS
+    /// ("Cannot determine the frame size...") means nothing to the person reading it.
+    /// </summary>
+    internal static string Describe(Exception e)
+    {
+        var innermost = e;
+        while (innermost.InnerException is not null)
+            innermost = innermost.InnerException;
+        if (innermost is AuthenticationException && innermost.Message.Contains("frame", StringComparison.OrdinalIgnoreCase))
+            return "the server does not speak TLS on this port (its answer was not a TLS record): is this the plain-text port?";
+        if (innermost is IOException && innermost.Message.Contains("EOF", StringComparison.Ordinal))
+            return "the server closed the connection during the TLS handshake";
+        return $"the TLS handshake failed: {innermost.Message}";
     }
 }

@@ -15,11 +15,13 @@ namespace FleetMonitor.Probes.Upnp;
 /// http:// URL of its device description to skip discovery. Parameters: <c>ssdp_address</c> (where the M-SEARCH
 /// goes; default 239.255.255.250:1900, the SSDP group, which stays on the LAN), <c>ssdp_wait_ms</c> (default 2000),
 /// <c>rtp_range</c> (the site's RTP range; default 10000-20000 and 16384-32767), <c>wide_range</c> (how many
-/// consecutive mapped ports make a wide range; default 10), <c>max_mappings</c> (default and at most 256). Facts:
+/// consecutive mapped ports make a wide range; default 10), <c>max_mappings</c> (default and at most 256). When the
+/// deadline comes while the mappings are read, those read are reported with their findings and <c>upnp.incomplete</c>;
+/// the default timeout (<see cref="ProbeKindSpecs"/>) leaves time for 256. Facts:
 /// <c>igd_location</c>, <c>igd_server</c>, <c>igd_service</c>, <c>igd_name</c>, <c>external_address</c>,
 /// <c>mappings</c> (every mapping, <c>PROTO external -&gt; client:port "description"</c>, separated by <c>; </c>).
 /// Measurements: <c>mappings_count</c>, <c>ssdp_responses</c>. Findings: <c>upnp.not_found</c>,
-/// <c>upnp.failed</c>, <c>upnp.mapping.sip</c>, <c>upnp.mapping.rtp</c>, <c>upnp.mapping.admin</c>,
+/// <c>upnp.failed</c>, <c>upnp.incomplete</c>, <c>upnp.mapping.sip</c>, <c>upnp.mapping.rtp</c>, <c>upnp.mapping.admin</c>,
 /// <c>upnp.mapping.wide_range</c> (each Degraded), <c>upnp.mapping.other_host</c>, <c>upnp.mappings_truncated</c>
 /// (informational).
 /// </remarks>
@@ -53,8 +55,8 @@ public sealed class UpnpProbe(TimeProvider timeProvider) : IProbe
             return ObservationBuilder.Invalid(FindingCodes.InvalidTarget, $"'{request.Target}' is neither ssdp nor the http:// URL of an IGD's description");
         }
 
-        if (ProbeDeadline.Validate(request.Timeout) is { } timeoutError)
-            return ObservationBuilder.Invalid(FindingCodes.InvalidParameter, timeoutError);
+        if (ProbeRequestCheck.Refuse(Kind, request) is { } refused)
+            return refused;
         var ssdp = DefaultSsdp;
         if (request.Parameters.TryGetValue("ssdp_address", out var ssdpText) && (!IPEndPoint.TryParse(ssdpText, out ssdp!) || ssdp.Port == 0))
             return ObservationBuilder.Invalid(FindingCodes.InvalidParameter, $"ssdp_address must be address:port, not '{ssdpText}'");
@@ -83,7 +85,7 @@ public sealed class UpnpProbe(TimeProvider timeProvider) : IProbe
         var observation = new ObservationBuilder();
         try
         {
-            await RunAsync(description, ssdp, TimeSpan.FromMilliseconds(waitMs), maxMappings, rtpRanges, wideRange, observation, linked.Token);
+            await RunAsync(description, ssdp, TimeSpan.FromMilliseconds(waitMs), maxMappings, rtpRanges, wideRange, observation, linked.Token, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -107,7 +109,7 @@ public sealed class UpnpProbe(TimeProvider timeProvider) : IProbe
 
     private async Task RunAsync(
         Uri? location, IPEndPoint ssdp, TimeSpan wait, int maxMappings, IReadOnlyList<(int First, int Last)> rtpRanges, int wideRange,
-        ObservationBuilder observation, CancellationToken token)
+        ObservationBuilder observation, CancellationToken token, CancellationToken caller)
     {
         if (location is null)
         {
@@ -149,13 +151,13 @@ public sealed class UpnpProbe(TimeProvider timeProvider) : IProbe
             observation.Fact("igd_service", description.ServiceType);
             if (description.FriendlyName is { } name)
                 observation.Fact("igd_name", name);
-            await ReadAsync(new UpnpSoapClient(client, description.ControlUrl, description.ServiceType), maxMappings, rtpRanges, wideRange, observation, token);
+            await ReadAsync(new UpnpSoapClient(client, description.ControlUrl, description.ServiceType), maxMappings, rtpRanges, wideRange, observation, token, caller);
         }
     }
 
-    private static async Task ReadAsync(
+    private async Task ReadAsync(
         UpnpSoapClient soap, int maxMappings, IReadOnlyList<(int First, int Last)> rtpRanges, int wideRange, ObservationBuilder observation,
-        CancellationToken token)
+        CancellationToken token, CancellationToken caller)
     {
         var external = await soap.CallAsync("GetExternalIPAddress", [], token);
         if (external.Succeeded)
@@ -164,6 +166,31 @@ public sealed class UpnpProbe(TimeProvider timeProvider) : IProbe
             observation.Degrade(FindingCodes.UpnpFailed, $"GetExternalIPAddress failed: {external.Error}");
 
         var mappings = new List<UpnpPortMapping>();
+        var started = timeProvider.GetTimestamp();
+        try
+        {
+            await ReadMappingsAsync(soap, maxMappings, mappings, observation, token);
+        }
+        catch (OperationCanceledException) when (!caller.IsCancellationRequested)
+        {
+            observation.Degrade(FindingCodes.UpnpIncomplete, string.Create(CultureInfo.InvariantCulture,
+                $"the deadline came after {mappings.Count} mappings ({timeProvider.GetElapsedTime(started).TotalSeconds:0.#} s): the rest are unknown; give the probe a longer timeout"));
+        }
+
+        observation.Measure("mappings_count", mappings.Count);
+        if (mappings.Count > 0)
+            observation.Fact("mappings", string.Join("; ", mappings));
+        foreach (var (finding, severity, matched) in UpnpMappingRules.Classify(mappings, rtpRanges, wideRange, LocalAddresses()))
+        {
+            var listed = string.Join(", ", matched.Take(5)) + (matched.Count > 5 ? $" and {matched.Count - 5} more" : "");
+            observation.Add(finding, severity, $"{finding}: {listed}");
+        }
+    }
+
+    /// <summary>GetGenericPortMappingEntry from index 0 until the IGD says there are no more, into <paramref name="mappings"/> as they come.</summary>
+    private static async Task ReadMappingsAsync(
+        UpnpSoapClient soap, int maxMappings, List<UpnpPortMapping> mappings, ObservationBuilder observation, CancellationToken token)
+    {
         for (var index = 0; index < maxMappings; index++)
         {
             var entry = await soap.CallAsync("GetGenericPortMappingEntry", [("NewPortMappingIndex", index.ToString(CultureInfo.InvariantCulture))], token);
@@ -172,7 +199,7 @@ public sealed class UpnpProbe(TimeProvider timeProvider) : IProbe
                 // 713 (or 714, NoSuchEntryInArray, from some IGDs) ends the list; anything else is a broken IGD.
                 if (entry.ErrorCode is not (ArrayIndexInvalid or 714))
                     observation.Degrade(FindingCodes.UpnpFailed, $"reading mapping {index} failed: {entry.Error}");
-                break;
+                return;
             }
 
             mappings.Add(new UpnpPortMapping(
@@ -186,15 +213,6 @@ public sealed class UpnpProbe(TimeProvider timeProvider) : IProbe
                 long.TryParse(entry.Argument("NewLeaseDuration"), NumberStyles.None, CultureInfo.InvariantCulture, out var lease) ? lease : 0));
             if (index == maxMappings - 1)
                 observation.Add(FindingCodes.UpnpMappingsTruncated, ProbeOutcome.Ok, $"the IGD has more than {maxMappings} mappings; only those were read");
-        }
-
-        observation.Measure("mappings_count", mappings.Count);
-        if (mappings.Count > 0)
-            observation.Fact("mappings", string.Join("; ", mappings));
-        foreach (var (finding, severity, matched) in UpnpMappingRules.Classify(mappings, rtpRanges, wideRange, LocalAddresses()))
-        {
-            var listed = string.Join(", ", matched.Take(5)) + (matched.Count > 5 ? $" and {matched.Count - 5} more" : "");
-            observation.Add(finding, severity, $"{finding}: {listed}");
         }
     }
 

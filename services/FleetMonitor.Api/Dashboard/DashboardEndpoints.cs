@@ -15,6 +15,7 @@ public static class DashboardEndpoints
         var page = DashboardAsset.Load("index.html", "text/html; charset=utf-8");
         var script = DashboardAsset.Load("app.js", "text/javascript; charset=utf-8");
         var style = DashboardAsset.Load("app.css", "text/css; charset=utf-8");
+        var alerts = (Page: DashboardAsset.Load("alerts.html", "text/html; charset=utf-8"), Script: DashboardAsset.Load("alerts.js", "text/javascript; charset=utf-8"), Style: DashboardAsset.Load("alerts.css", "text/css; charset=utf-8"));
 
         var group = routes.MapGroup("/").WithTags("Dashboard").ExcludeFromDescription().RequireViewer();
         group.MapGet("/", Serve(page));
@@ -22,6 +23,9 @@ public static class DashboardEndpoints
         group.MapGet("/dashboard/app.js", Serve(script));
         // The sign-in page is styled by it too, before anyone is signed in; it holds nothing about the fleet.
         group.MapGet("/dashboard/app.css", Serve(style)).AllowAnonymous();
+        group.MapGet("/alerts", Serve(alerts.Page));
+        group.MapGet("/dashboard/alerts.js", Serve(alerts.Script));
+        group.MapGet("/dashboard/alerts.css", Serve(alerts.Style));
         return group;
     }
 

@@ -44,13 +44,19 @@ internal static class AgentEndpointConfiguration
         {
             // A message that cannot be read or is invalid will never succeed: straight to the error queue.
             r.Ignore<InvalidMessageException>();
+            r.Ignore<Identity.ImpersonationException>();
             r.Ignore<SerializationException>();
             r.Ignore<JsonException>();
+            // Transient database failures are retried inside the consumer without limit (TransientRetry); one that
+            // still escapes (the consume was cancelled) must not use up the few retries meant for real faults.
+            r.Ignore<TransientStorageException>();
             r.Exponential(5, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(500));
         });
 
         if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbit)
         {
+            // Replicated on a RabbitMQ cluster (Raft): a broker node lost takes no agent message with it.
+            rabbit.SetQuorumQueue();
             rabbit.PrefetchCount = prefetchCount;
             rabbit.Bind(WireFormat.AgentExchange, x =>
             {

@@ -3,14 +3,9 @@ using FleetMonitor.Contracts;
 
 namespace FleetMonitor.Ingestion.Results;
 
-/// <summary>Checks what JSON deserialization cannot: versions, identifiers, ranges and finding codes.</summary>
+/// <summary>Checks what JSON deserialization cannot: versions, identifiers, lengths, counts, ranges and finding codes.</summary>
 public static partial class ProbeCompletedValidator
 {
-    private const int MaxIdLength = 128;
-    private const int MaxTargetLength = 1024;
-    private const int MaxFindings = 256;
-    private const int MaxEntries = 256;
-
     public static IReadOnlyList<string> Validate(ProbeCompleted? message, DateTimeOffset now, IngestionOptions options)
     {
         if (message is null)
@@ -29,18 +24,18 @@ public static partial class ProbeCompletedValidator
             errors.Add("id: must be a UUIDv7 made by the agent");
         }
 
-        CheckId(errors, "agentId", message.AgentId);
-        CheckId(errors, "siteId", message.SiteId);
-        CheckId(errors, "probeId", message.ProbeId);
-        CheckId(errors, "kind", message.Kind);
+        Add(errors, AgentDataRules.AgentIdError(message.AgentId));
+        Add(errors, AgentDataRules.SiteIdError(message.SiteId));
+        Add(errors, AgentDataRules.ProbeIdError(message.ProbeId));
+        Add(errors, AgentDataRules.KindError(message.Kind));
         if (message.ProbeVersion < 0)
         {
             errors.Add("probeVersion: must not be negative");
         }
 
-        if (string.IsNullOrWhiteSpace(message.Target) || message.Target.Length > MaxTargetLength)
+        if (string.IsNullOrWhiteSpace(message.Target) || message.Target.Length > AgentDataRules.MaxTargetLength)
         {
-            errors.Add($"target: required, at most {MaxTargetLength} characters");
+            errors.Add($"target: required, at most {AgentDataRules.MaxTargetLength} characters");
         }
 
         if (message.StartedAt < now - options.MaxResultAge || message.StartedAt > now + options.MaxClockSkew)
@@ -48,9 +43,9 @@ public static partial class ProbeCompletedValidator
             errors.Add($"startedAt: {message.StartedAt:O} is outside the accepted window");
         }
 
-        if (!double.IsFinite(message.DurationMs) || message.DurationMs < 0)
+        if (!double.IsFinite(message.DurationMs) || message.DurationMs < 0 || message.DurationMs > TimeSpan.FromDays(1).TotalMilliseconds)
         {
-            errors.Add("durationMs: must be a finite number >= 0");
+            errors.Add("durationMs: must be a finite number from 0 to one day");
         }
 
         if (!Enum.IsDefined(message.Outcome))
@@ -58,39 +53,52 @@ public static partial class ProbeCompletedValidator
             errors.Add("outcome: must be ok, degraded, failed or error");
         }
 
-        if (message.Measurements is null || message.Measurements.Count > MaxEntries || message.Measurements.Values.Any(v => !double.IsFinite(v)))
+        if (message.Error is { Length: > AgentDataRules.MaxErrorLength })
         {
-            errors.Add($"measurements: at most {MaxEntries} finite numbers");
+            errors.Add($"error: at most {AgentDataRules.MaxErrorLength} characters");
         }
 
-        if (message.Facts is null || message.Facts.Count > MaxEntries || message.Facts.Values.Any(v => v is null))
+        if (message.Measurements is null || message.Measurements.Count > AgentDataRules.MaxEntries
+            || message.Measurements.Any(m => !KeyIsValid(m.Key) || !double.IsFinite(m.Value)))
         {
-            errors.Add($"facts: at most {MaxEntries} strings");
+            errors.Add($"measurements: at most {AgentDataRules.MaxEntries} finite numbers, keys of 1 to {AgentDataRules.MaxKeyLength} of a-z 0-9 _ . -");
         }
 
-        if (message.Findings is null || message.Findings.Count > MaxFindings)
+        if (message.Facts is null || message.Facts.Count > AgentDataRules.MaxEntries
+            || message.Facts.Any(f => !KeyIsValid(f.Key) || f.Value is null || f.Value.Length > AgentDataRules.MaxFactValueLength))
         {
-            errors.Add($"findings: at most {MaxFindings} codes");
+            errors.Add($"facts: at most {AgentDataRules.MaxEntries} strings of at most {AgentDataRules.MaxFactValueLength} characters, keys of 1 to {AgentDataRules.MaxKeyLength} of a-z 0-9 _ . -");
+        }
+
+        if (message.Findings is null || message.Findings.Count > AgentDataRules.MaxFindings)
+        {
+            errors.Add($"findings: at most {AgentDataRules.MaxFindings} codes");
         }
         else
         {
-            foreach (var finding in message.Findings.Where(f => f is null || !FindingCode().IsMatch(f)))
+            foreach (var finding in message.Findings.Where(f => f is null || f.Length > AgentDataRules.MaxFindingLength || !FindingCode().IsMatch(f)).Take(5))
             {
-                errors.Add($"findings: '{finding}' is not a finding code (lower-case words separated by '.', e.g. tcp.refused)");
+                var shown = finding is null ? "null" : finding[..Math.Min(finding.Length, 40)];
+                errors.Add($"findings: '{shown}' is not a finding code (lower-case words separated by '.', e.g. tcp.refused, at most {AgentDataRules.MaxFindingLength} characters)");
             }
         }
 
         return errors;
     }
 
-    private static void CheckId(List<string> errors, string field, string? value)
+    private static void Add(List<string> errors, string? error)
     {
-        if (string.IsNullOrWhiteSpace(value) || value.Length > MaxIdLength)
+        if (error is not null)
         {
-            errors.Add($"{field}: required, at most {MaxIdLength} characters");
+            errors.Add(error);
         }
     }
 
-    [GeneratedRegex(@"^[a-z0-9_\-]+(\.[a-z0-9_\-/]+)*$")]
+    private static bool KeyIsValid(string key) => key.Length <= AgentDataRules.MaxKeyLength && KeyPattern().IsMatch(key);
+
+    [GeneratedRegex(@"^[a-z0-9_\-]+(\.[a-z0-9_\-/]+)*\z", RegexOptions.CultureInvariant)]
     private static partial Regex FindingCode();
+
+    [GeneratedRegex(@"^[A-Za-z0-9_][A-Za-z0-9_.\-]*\z", RegexOptions.CultureInvariant)]
+    private static partial Regex KeyPattern();
 }

@@ -9,26 +9,31 @@ namespace FleetMonitor.Ingestion.Results;
 /// the same message are not; the message then goes to the error queue with the invalid ones named (storing again from
 /// there is harmless: the insert is idempotent).
 /// </summary>
-public sealed class ProbeResultsBatchedConsumer(ResultBatchWriter writer, TimeProvider timeProvider, IOptions<IngestionOptions> options)
+public sealed class ProbeResultsBatchedConsumer(
+    ResultBatchWriter writer, TimeProvider timeProvider, IOptions<IngestionOptions> options, ILogger<ProbeResultsBatchedConsumer> logger,
+    Identity.AgentIdentityCheck identity)
     : IConsumer<ProbeResultsBatched>
 {
     public async Task Consume(ConsumeContext<ProbeResultsBatched> context)
     {
+        MessageSize.Check(context);
         var batch = context.Message;
         if (batch is null
             || batch.SchemaVersion != ProbeResultsBatched.CurrentSchemaVersion
-            || string.IsNullOrWhiteSpace(batch.AgentId)
-            || string.IsNullOrWhiteSpace(batch.SiteId)
+            || AgentDataRules.AgentIdError(batch.AgentId) is not null
+            || AgentDataRules.SiteIdError(batch.SiteId) is not null
             || batch.Results is null
             || batch.Results.Count is 0 or > ProbeResultsBatched.MaxResults)
         {
             throw new InvalidMessageException(
-                $"batch: schemaVersion {ProbeResultsBatched.CurrentSchemaVersion}, agentId, siteId and 1 to {ProbeResultsBatched.MaxResults} results are required");
+                $"batch: schemaVersion {ProbeResultsBatched.CurrentSchemaVersion}, a valid agentId and siteId and 1 to {ProbeResultsBatched.MaxResults} results are required");
         }
 
+        await identity.EnsureAsync(context, batch.AgentId, batch.SiteId);
         var now = timeProvider.GetUtcNow();
         var valid = new List<ProbeCompleted>(batch.Results.Count);
         var errors = new List<string>();
+        var invalid = 0;
         for (var i = 0; i < batch.Results.Count; i++)
         {
             var result = batch.Results[i];
@@ -44,14 +49,19 @@ public sealed class ProbeResultsBatchedConsumer(ResultBatchWriter writer, TimePr
             }
             else
             {
-                errors.Add($"results[{i}]: {string.Join("; ", resultErrors)}");
+                if (errors.Count < 10)
+                {
+                    errors.Add($"results[{i}]: {string.Join("; ", resultErrors)}");
+                }
+
+                invalid++;
             }
         }
 
-        await writer.WriteAsync(valid, context.CancellationToken);
-        if (errors.Count > 0)
+        await TransientRetry.RunAsync(ct => writer.WriteAsync(valid, ct), timeProvider, logger, context.CancellationToken);
+        if (invalid > 0)
         {
-            throw new InvalidMessageException($"{errors.Count} of {batch.Results.Count} results are invalid (the others are stored): {string.Join(" | ", errors)}");
+            throw new InvalidMessageException($"{invalid} of {batch.Results.Count} results are invalid (the others are stored): {string.Join(" | ", errors)}");
         }
     }
 }

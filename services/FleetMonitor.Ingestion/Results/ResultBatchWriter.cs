@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Threading.Channels;
 using FleetMonitor.Contracts;
 using FleetMonitor.Storage;
-using MassTransit;
 using Microsoft.Extensions.Options;
 
 namespace FleetMonitor.Ingestion.Results;
@@ -10,69 +9,82 @@ namespace FleetMonitor.Ingestion.Results;
 /// <summary>
 /// Collects results from many concurrent consumers and writes them in one transaction per batch; each consumer's
 /// message is acknowledged only after its batch committed, so a crash loses nothing (the broker redelivers, and the
-/// insert is idempotent on the result id).
+/// insert is idempotent on the result id). Every queued write is completed on every path — stored, failed (a
+/// transient database failure as <see cref="TransientStorageException"/>), or cancelled on shutdown — so no consumer
+/// waits forever. State changes go to the outbox in the same transaction; the relay publishes them, outside the flush.
 /// </summary>
 public sealed partial class ResultBatchWriter(
     ResultStore store,
-    IBus bus,
+    StateChangeRelay relay,
     IngestionMetrics metrics,
     IOptions<IngestionOptions> options,
     TimeProvider timeProvider,
     ILogger<ResultBatchWriter> logger) : BackgroundService
 {
     private readonly Channel<Pending> _channel = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly LogThrottle _transientLog = new(timeProvider, TimeSpan.FromSeconds(10));
 
     /// <summary>Queues a validated result and completes when it is stored (or was stored before).</summary>
-    public async Task WriteAsync(ProbeCompleted result, CancellationToken cancellationToken)
-    {
-        var pending = new Pending(result, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
-        await _channel.Writer.WriteAsync(pending, cancellationToken);
-        await pending.Stored.Task.WaitAsync(cancellationToken);
-    }
+    public Task WriteAsync(ProbeCompleted result, CancellationToken cancellationToken) => WriteAsync([result], cancellationToken);
 
-    /// <summary>Queues several validated results and completes when all of them are stored.</summary>
+    /// <summary>
+    /// Queues validated results and completes when all of them are stored; throws <see cref="TransientStorageException"/>
+    /// when the database could not be written for a passing reason, and anything else when it never will be.
+    /// </summary>
     public async Task WriteAsync(IReadOnlyList<ProbeCompleted> results, CancellationToken cancellationToken)
     {
-        var stored = new Task[results.Count];
-        for (var i = 0; i < results.Count; i++)
+        if (results.Count == 0)
         {
-            var pending = new Pending(results[i], new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
-            await _channel.Writer.WriteAsync(pending, cancellationToken);
-            stored[i] = pending.Stored.Task;
+            return;
         }
 
-        await Task.WhenAll(stored).WaitAsync(cancellationToken);
+        var pending = new Pending(results, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        if (!_channel.Writer.TryWrite(pending))
+        {
+            throw new OperationCanceledException("Ingestion is stopping");
+        }
+
+        // The writer completes the item on every path; a consumer that gives up (its message is redelivered) only
+        // stops waiting — the rows, if written, are written once.
+        await pending.Done.Task.WaitAsync(cancellationToken);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var reader = _channel.Reader;
         var maxSize = options.Value.MaxBatchSize;
-        var batch = new List<Pending>(maxSize);
+        var batch = new List<Pending>();
+        var batchResults = 0;
         using var flushes = new SemaphoreSlim(options.Value.MaxConcurrentBatches);
-        var running = new List<Task>();
+        var running = new HashSet<Task>();
         try
         {
             while (await reader.WaitToReadAsync(stoppingToken))
             {
-                var deadline = timeProvider.GetTimestamp();
-                while (batch.Count < maxSize)
+                var started = timeProvider.GetTimestamp();
+                while (batchResults < maxSize)
                 {
                     if (reader.TryRead(out var item))
                     {
                         batch.Add(item);
+                        batchResults += item.Results.Count;
                         continue;
                     }
 
-                    var left = options.Value.MaxBatchDelay - timeProvider.GetElapsedTime(deadline);
+                    var left = options.Value.MaxBatchDelay - timeProvider.GetElapsedTime(started);
                     if (left <= TimeSpan.Zero)
                     {
                         break;
                     }
 
                     // Wait a little for more: a fuller batch is cheaper per row than a quick one.
-                    var more = reader.WaitToReadAsync(stoppingToken).AsTask();
-                    if (await Task.WhenAny(more, Task.Delay(left, timeProvider, stoppingToken)) != more || !await more)
+                    using var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+                    var more = reader.WaitToReadAsync(wait.Token).AsTask();
+                    var timeout = Task.Delay(left, timeProvider, wait.Token);
+                    var first = await Task.WhenAny(more, timeout);
+                    await wait.CancelAsync();
+                    stoppingToken.ThrowIfCancellationRequested();
+                    if (first != more || !more.IsCompletedSuccessfully || !more.Result)
                     {
                         break;
                     }
@@ -81,21 +93,30 @@ public sealed partial class ResultBatchWriter(
                 // Up to MaxConcurrentBatches writes overlap, so the database works while the next batch fills.
                 await flushes.WaitAsync(stoppingToken);
                 var full = batch;
-                batch = new List<Pending>(maxSize);
-                running.Add(Task.Run(
-                    async () =>
+                batch = [];
+                batchResults = 0;
+                var flush = FlushAsync(full, flushes, stoppingToken);
+                lock (running)
+                {
+                    running.Add(flush);
+                }
+
+                _ = flush.ContinueWith(
+                    t =>
                     {
-                        try
+                        lock (running)
                         {
-                            await FlushAsync(full, stoppingToken);
+                            running.Remove(t);
                         }
-                        finally
+
+                        if (t.Exception is { } e)
                         {
-                            flushes.Release();
+                            LogFlushFaulted(e.GetBaseException());
                         }
                     },
-                    CancellationToken.None));
-                running.RemoveAll(t => t.IsCompleted);
+                    CancellationToken.None,
+                    TaskContinuationOptions.ExecuteSynchronously,
+                    TaskScheduler.Default);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -104,69 +125,121 @@ public sealed partial class ResultBatchWriter(
         }
         finally
         {
-            await Task.WhenAll(running);
-            foreach (var item in batch)
+            _channel.Writer.TryComplete();
+            Task[] left;
+            lock (running)
             {
-                item.Stored.TrySetCanceled(stoppingToken);
+                left = [.. running];
             }
 
+            await Task.WhenAll(left).ContinueWith(_ => { }, TaskScheduler.Default);
+            Cancel(batch, stoppingToken);
             while (reader.TryRead(out var item))
             {
-                item.Stored.TrySetCanceled(stoppingToken);
+                item.Done.TrySetCanceled(stoppingToken);
             }
         }
     }
 
-    private async Task FlushAsync(List<Pending> batch, CancellationToken cancellationToken)
+    /// <summary>Writes one batch; completes every item whatever happens, and never throws.</summary>
+    private async Task FlushAsync(List<Pending> batch, SemaphoreSlim flushes, CancellationToken cancellationToken)
     {
-        var started = Stopwatch.GetTimestamp();
-        StoreBatchResult result;
         try
         {
-            result = await store.StoreBatchAsync(batch.ConvertAll(p => p.Result), cancellationToken);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            LogBatchFailed(e, batch.Count);
+            await Task.Yield();
+            var started = Stopwatch.GetTimestamp();
+            var results = new List<ProbeCompleted>(batch.Sum(p => p.Results.Count));
             foreach (var item in batch)
             {
-                item.Stored.TrySetException(e);
+                results.AddRange(item.Results);
             }
 
-            return;
-        }
-
-        metrics.BatchWritten(batch.Count, Stopwatch.GetElapsedTime(started));
-        metrics.BatchStored(result.Inserted, result.Duplicates);
-        foreach (var item in batch)
-        {
-            metrics.ResultReceived(item.Result.Kind, OutcomeText.Format(item.Result.Outcome));
-            item.Stored.TrySetResult();
-        }
-
-        if (result.Changes.Count > 0)
-        {
+            StoreBatchResult stored;
             try
             {
-                await bus.PublishBatch(result.Changes, cancellationToken);
-                foreach (var change in result.Changes)
-                {
-                    metrics.StateChanged(change.Kind, OutcomeText.Format(change.Outcome));
-                }
+                stored = await store.StoreBatchAsync(results, cancellationToken);
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
-                // The state itself is stored and the messages are acknowledged; only this notification is lost (logged).
-                LogPublishFailed(e, result.Changes.Count);
+                Cancel(batch, cancellationToken);
+                return;
             }
+            catch (Exception e)
+            {
+                var transient = TransientFailures.IsTransient(e);
+                if (!transient)
+                {
+                    LogBatchFailed(e, results.Count);
+                }
+                else if (_transientLog.ShouldLog())
+                {
+                    LogBatchFailedTransient(results.Count, e.Message);
+                }
+
+                Exception failure = transient ? new TransientStorageException("The database is unavailable: " + e.Message, e) : e;
+                foreach (var item in batch)
+                {
+                    item.Done.TrySetException(failure);
+                }
+
+                return;
+            }
+
+            // Release the consumers first: nothing after the commit may hold up an acknowledgement.
+            foreach (var item in batch)
+            {
+                item.Done.TrySetResult();
+            }
+
+            if (stored.Changes.Count > 0)
+            {
+                relay.Wake();
+            }
+
+            metrics.BatchWritten(results.Count, Stopwatch.GetElapsedTime(started));
+            metrics.BatchStored(stored.Inserted, stored.Duplicates);
+            foreach (var result in results)
+            {
+                metrics.ResultReceived(result.Kind, OutcomeText.Format(result.Outcome));
+            }
+
+            foreach (var change in stored.Changes)
+            {
+                metrics.StateChanged(change.Kind, OutcomeText.Format(change.Outcome));
+            }
+        }
+        catch (Exception e)
+        {
+            // Only bookkeeping can get here; the items are completed below in any case.
+            LogFlushFaulted(e);
+        }
+        finally
+        {
+            foreach (var item in batch)
+            {
+                item.Done.TrySetException(new InvalidOperationException("The batch ended without a result"));
+            }
+
+            flushes.Release();
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Writing a batch of {Count} results failed; the messages will be retried")]
+    private static void Cancel(List<Pending> batch, CancellationToken cancellationToken)
+    {
+        foreach (var item in batch)
+        {
+            item.Done.TrySetCanceled(cancellationToken);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Writing a batch of {Count} results failed")]
     private partial void LogBatchFailed(Exception exception, int count);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Publishing {Count} state changes failed")]
-    private partial void LogPublishFailed(Exception exception, int count);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The database is unavailable: writing a batch of {Count} results failed ({Reason}); its messages stay unacknowledged and are retried (logged once per 10 s)")]
+    private partial void LogBatchFailedTransient(int count, string reason);
 
-    private sealed record Pending(ProbeCompleted Result, TaskCompletionSource Stored);
+    [LoggerMessage(Level = LogLevel.Error, Message = "A batch flush failed outside the database write")]
+    private partial void LogFlushFaulted(Exception exception);
+
+    private sealed record Pending(IReadOnlyList<ProbeCompleted> Results, TaskCompletionSource Done);
 }

@@ -11,6 +11,15 @@ namespace FleetMonitor.Reflector.Exposure;
 /// <see cref="ExposureOptions.MaxParallelProbes"/> ports at a time. It takes the address from its caller, which must be
 /// the address the request came from; it never resolves or chooses one.
 /// </summary>
+/// <remarks>
+/// UDP goes in rounds: each round sends once to every port still undecided and waits <see cref="ExposureOptions.UdpTimeoutMs"/>
+/// for an answer or an ICMP error; a port silent after <see cref="ExposureOptions.UdpAttempts"/> rounds is open|filtered
+/// only once a whole round decided nothing. A router that rate-limits ICMP errors (Linux by default: a burst of six per
+/// destination, then one a second) answers a burst of closed ports with a few port-unreachables and the rest in later
+/// rounds, one a second: the rounds go on while it does, up to the scan's time limit, so closed ports are reported
+/// closed as nmap reports them. Each port keeps its connected socket across rounds, so an ICMP error or an answer that
+/// arrives after its round's wait still decides the port (the kernel reports it on the next send or receive).
+/// </remarks>
 internal sealed class ConnectBackScanner(IOptions<ExposureOptions> options, ReflectorMetrics metrics, TimeProvider timeProvider)
 {
     private readonly ExposureOptions _options = options.Value;
@@ -21,14 +30,15 @@ internal sealed class ConnectBackScanner(IOptions<ExposureOptions> options, Refl
         ArgumentNullException.ThrowIfNull(address);
         ArgumentNullException.ThrowIfNull(ports);
         using var gate = new SemaphoreSlim(_options.MaxParallelProbes);
-        var results = await Task.WhenAll(ports.Select(async port =>
+        var results = new ExposurePortResult[ports.Count];
+        var tcp = ports.Select((port, i) => (port, i)).Where(p => p.port.Protocol == ExposurePort.Tcp).Select(async p =>
         {
             try
             {
                 await gate.WaitAsync(cancellationToken);
                 try
                 {
-                    return await ProbeAsync(new IPEndPoint(address, port.Port), port.Protocol, cancellationToken);
+                    results[p.i] = await ProbeTcpAsync(new IPEndPoint(address, p.port.Port), cancellationToken);
                 }
                 finally
                 {
@@ -37,16 +47,15 @@ internal sealed class ConnectBackScanner(IOptions<ExposureOptions> options, Refl
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
-                return Result(port.Port, port.Protocol, port.Protocol == ExposurePort.Tcp ? ExposurePortState.Filtered : ExposurePortState.OpenFiltered, "time-limit");
+                results[p.i] = Result(p.port.Port, ExposurePort.Tcp, ExposurePortState.Filtered, "time-limit");
             }
-        }));
+        });
+        var udp = ScanUdpAsync(address, [.. ports.Select((port, i) => (port, i)).Where(p => p.port.Protocol == ExposurePort.Udp)], results, gate, cancellationToken);
+        await Task.WhenAll([.. tcp, udp]);
         foreach (var result in results)
             metrics.ExposurePortScanned(result.Protocol, result.State);
         return results;
     }
-
-    private Task<ExposurePortResult> ProbeAsync(IPEndPoint remote, string protocol, CancellationToken cancellationToken) =>
-        protocol == ExposurePort.Tcp ? ProbeTcpAsync(remote, cancellationToken) : ProbeUdpAsync(remote, cancellationToken);
 
     private async Task<ExposurePortResult> ProbeTcpAsync(IPEndPoint remote, CancellationToken cancellationToken)
     {
@@ -74,39 +83,86 @@ internal sealed class ConnectBackScanner(IOptions<ExposureOptions> options, Refl
         return Result(remote.Port, ExposurePort.Tcp, ExposurePortState.Open, "syn-ack", banner);
     }
 
-    private async Task<ExposurePortResult> ProbeUdpAsync(IPEndPoint remote, CancellationToken cancellationToken)
+    private async Task ScanUdpAsync(
+        IPAddress address, IReadOnlyList<(ExposurePort Port, int Index)> ports, ExposurePortResult[] results, SemaphoreSlim gate,
+        CancellationToken cancellationToken)
     {
-        using var socket = new Socket(remote.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        var probes = new List<UdpPortProbe>();
+        try
+        {
+            foreach (var (port, index) in ports)
+            {
+                var remote = new IPEndPoint(address, port.Port);
+                var socket = new Socket(remote.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+                probes.Add(new UdpPortProbe(index, remote, socket));
 
-        // Connected, so that the kernel reports the ICMP errors for this port and delivers only its answers.
-        await socket.ConnectAsync(remote, cancellationToken);
-        var payload = UdpPayload.For(remote, (IPEndPoint)socket.LocalEndPoint!);
-        var buffer = new byte[2048];
-        for (var attempt = 0; attempt < _options.UdpAttempts; attempt++)
+                // Connected, so that the kernel reports the ICMP errors for this port and delivers only its answers.
+                await socket.ConnectAsync(remote, cancellationToken);
+                probes[^1].Payload = UdpPayload.For(remote, (IPEndPoint)socket.LocalEndPoint!);
+            }
+
+            var pending = probes;
+            for (var round = 1; pending.Count > 0; round++)
+            {
+                var decided = await Task.WhenAll(pending.Select(probe => AttemptUdpAsync(probe, gate, cancellationToken)));
+                foreach (var (probe, result) in pending.Zip(decided))
+                {
+                    if (result is not null)
+                        results[probe.Index] = result;
+                }
+
+                var progress = decided.Any(d => d is not null);
+                pending = [.. pending.Where(p => results[p.Index] is null)];
+                if (round >= _options.UdpAttempts && !progress)
+                    break;
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            foreach (var probe in probes)
+            {
+                results[probe.Index] ??= Result(probe.Remote.Port, ExposurePort.Udp, ExposurePortState.OpenFiltered,
+                    cancellationToken.IsCancellationRequested ? "time-limit" : "no-response");
+                probe.Socket.Dispose();
+            }
+        }
+    }
+
+    /// <summary>One round for one UDP port: send, wait for an answer or an ICMP error; null when neither came.</summary>
+    private async Task<ExposurePortResult?> AttemptUdpAsync(UdpPortProbe probe, SemaphoreSlim gate, CancellationToken cancellationToken)
+    {
+        await gate.WaitAsync(cancellationToken);
+        try
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromMilliseconds(_options.UdpTimeoutMs), timeProvider);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+            var buffer = new byte[2048];
             try
             {
-                await socket.SendAsync(payload.Request, SocketFlags.None, linked.Token);
-                var received = await socket.ReceiveAsync(buffer, SocketFlags.None, linked.Token);
-                return Result(remote.Port, ExposurePort.Udp, ExposurePortState.Open, "udp-response", payload.EvidenceFrom(buffer[..received]));
+                await probe.Socket.SendAsync(probe.Payload!.Request, SocketFlags.None, linked.Token);
+                var received = await probe.Socket.ReceiveAsync(buffer, SocketFlags.None, linked.Token);
+                return Result(probe.Remote.Port, ExposurePort.Udp, ExposurePortState.Open, "udp-response", probe.Payload.EvidenceFrom(buffer[..received]));
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                // No answer within this attempt: send again.
+                return null;
             }
             catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionRefused)
             {
-                return Result(remote.Port, ExposurePort.Udp, ExposurePortState.Closed, "port-unreachable");
+                return Result(probe.Remote.Port, ExposurePort.Udp, ExposurePortState.Closed, "port-unreachable");
             }
             catch (SocketException)
             {
-                return Result(remote.Port, ExposurePort.Udp, ExposurePortState.Filtered, "unreachable");
+                return Result(probe.Remote.Port, ExposurePort.Udp, ExposurePortState.Filtered, "unreachable");
             }
         }
-
-        return Result(remote.Port, ExposurePort.Udp, ExposurePortState.OpenFiltered, "no-response");
+        finally
+        {
+            gate.Release();
+        }
     }
 
     private static ExposurePortResult Result(int port, string protocol, string state, string reason, string? evidence = null) => new()

@@ -8,7 +8,10 @@ public sealed class ExposureOptions : IValidatableObject
 {
     public const string SectionName = "Reflector:Exposure";
 
-    /// <summary>The most ports a configured list may hold: every scan is bounded by this plus <see cref="MaxRtpSample"/>.</summary>
+    /// <summary>
+    /// The most ports a configured list may hold: every scan is bounded by this plus
+    /// <see cref="ExposureScanProtocol.MaxRequestedPorts"/> and <see cref="MaxRtpSample"/>.
+    /// </summary>
     public const int MaxPorts = 64;
 
     /// <summary>
@@ -24,9 +27,15 @@ public sealed class ExposureOptions : IValidatableObject
     /// <summary>Ports to scan, <c>port/tcp</c> or <c>port/udp</c>; empty means <see cref="DefaultPorts"/> (a list the binder appends to cannot hold a default).</summary>
     public IList<string> Ports { get; } = [];
 
-    /// <summary>The most ports of the agent's RTP range one scan samples over UDP.</summary>
-    [Range(0, 32)]
+    /// <summary>The most ports of the agent's RTP range one scan samples over UDP (a request may ask for up to <see cref="ExposureScanProtocol.MaxRtpSample"/>; more than this are not scanned).</summary>
+    [Range(0, ExposureScanProtocol.MaxRtpSample)]
     public int MaxRtpSample { get; set; } = 8;
+
+    /// <summary>
+    /// Whether a request may name the ports to scan (at most <see cref="ExposureScanProtocol.MaxRequestedPorts"/>, within
+    /// the same per-agent and per-address rate limits), so that a site can check a port it forwards outside the list.
+    /// </summary>
+    public bool AllowRequestedPorts { get; set; } = true;
 
     /// <summary>How long a TCP connection attempt may wait for SYN-ACK or RST before the port counts as filtered.</summary>
     [Range(100, 10_000)]

@@ -16,7 +16,7 @@ namespace FleetMonitor.Reflector.Exposure;
 internal sealed partial class ExposureScanHandler
 {
     private static readonly HashSet<string> Members = new(
-        ["username", "timestamp", "nonce", "rtpRange", "rtpSample", "mac"], StringComparer.OrdinalIgnoreCase);
+        ["username", "timestamp", "nonce", "rtpRange", "rtpSample", "ports", "mac"], StringComparer.OrdinalIgnoreCase);
 
     private readonly ExposureOptions _options;
     private readonly IReadOnlyList<ExposurePort> _ports;
@@ -83,7 +83,12 @@ internal sealed partial class ExposureScanHandler
 
         if (request is null)
             return Refuse(ExposureRequestResult.Invalid, StatusCodes.Status400BadRequest, "malformed request", "the body is null");
-        if (ScanAuthenticator.Validate(request, _options.MaxRtpSample) is { } invalid)
+        if (request.Ports is not null && !_options.AllowRequestedPorts)
+        {
+            return Refuse(ExposureRequestResult.Invalid, StatusCodes.Status400BadRequest, "ports not allowed",
+                "this Reflector scans only its own list: ports may not be named in the request");
+        }
+        if (ScanAuthenticator.Validate(request) is { } invalid)
             return Refuse(ExposureRequestResult.Invalid, StatusCodes.Status400BadRequest, "malformed request", invalid);
 
         switch (_authenticator.Authenticate(request))
@@ -124,9 +129,16 @@ internal sealed partial class ExposureScanHandler
     private async Task<IResult> ScanAsync(HttpContext context, IPAddress address, ExposureScanRequest request, CancellationToken cancellationToken)
     {
         List<ExposurePort> ports = [.. _ports];
+        if (request.Ports is { } requested)
+        {
+            var parsed = ExposureScanProtocol.ParsePorts(requested);
+            ports = [.. (parsed.Default ? _ports : []).Concat(parsed.Ports).Distinct()];
+        }
+
         if (request.RtpRange is { } range && RtpSample.TryParseRange(range, out var first, out var last))
         {
-            foreach (var port in RtpSample.Ports(first, last, request.RtpSample ?? 0))
+            // The protocol allows up to ExposureScanProtocol.MaxRtpSample; this Reflector may sample fewer.
+            foreach (var port in RtpSample.Ports(first, last, Math.Min(request.RtpSample ?? 0, _options.MaxRtpSample)))
             {
                 var rtp = new ExposurePort(port, ExposurePort.Udp);
                 if (!ports.Contains(rtp))

@@ -13,7 +13,7 @@ internal sealed partial class ScanAuthenticator(AgentCredentials credentials, Ti
     private readonly NonceCache _nonces = new(timeProvider, 2 * maxSkew, maxNonces);
 
     /// <summary>Null when the fields are well-formed; otherwise what is wrong.</summary>
-    public static string? Validate(ExposureScanRequest request, int maxRtpSample)
+    public static string? Validate(ExposureScanRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (!UsernamePattern().IsMatch(request.Username))
@@ -22,12 +22,18 @@ internal sealed partial class ScanAuthenticator(AgentCredentials credentials, Ti
             return $"nonce must be {ExposureScanProtocol.NonceHexLength} lower-case hex digits";
         if (!MacPattern().IsMatch(request.Mac))
             return "mac must be 64 hex digits (HMAC-SHA256)";
+        if (request.Ports is { } ports && ExposureScanProtocol.ParsePorts(ports) is var parsed
+            && (parsed.Error is not null || parsed.Canonical != ports))
+        {
+            return $"ports: {parsed.Error ?? $"not in canonical form ('{parsed.Canonical}')"}";
+        }
+
         if (request.RtpRange is null)
             return request.RtpSample is null ? null : "rtpSample needs rtpRange";
         if (!RtpSample.TryParseRange(request.RtpRange, out _, out _))
             return "rtpRange must be first-last, two ports with first <= last";
-        if (request.RtpSample is not { } sample || sample < 1 || sample > maxRtpSample)
-            return $"rtpSample must be 1 to {maxRtpSample} with rtpRange";
+        if (request.RtpSample is not { } sample || sample < 1 || sample > ExposureScanProtocol.MaxRtpSample)
+            return $"rtpSample must be 1 to {ExposureScanProtocol.MaxRtpSample} with rtpRange";
         return null;
     }
 

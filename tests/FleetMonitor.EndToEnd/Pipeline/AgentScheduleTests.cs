@@ -77,6 +77,7 @@ public sealed class AgentScheduleTests
             ["Agent:Probes:7:Id"] = "sip-alg",
             ["Agent:Probes:7:Kind"] = "sip-alg",
             ["Agent:Probes:7:Target"] = $"127.0.0.1:{closedPort}",
+            ["Agent:Probes:7:Parameters:ports"] = $"{closedPort}",
             ["Agent:Probes:7:TimeoutSeconds"] = "3",
             ["Agent:Probes:7:IntervalSeconds"] = "3",
             ["Agent:Probes:8:Id"] = "exposure",

@@ -10,7 +10,13 @@ namespace FleetMonitor.EndToEnd.Support;
 /// </summary>
 public sealed class RabbitMqVhost : IAsyncDisposable
 {
-    private RabbitMqVhost(string name) => Name = name;
+    private readonly BrokerNode? _node;
+
+    private RabbitMqVhost(string name, BrokerNode? node)
+    {
+        Name = name;
+        _node = node;
+    }
 
     public static string Host => Environment.GetEnvironmentVariable("FLEETMONITOR_TEST_RABBITMQ_HOST") ?? "127.0.0.1";
 
@@ -20,18 +26,57 @@ public sealed class RabbitMqVhost : IAsyncDisposable
 
     public string Name { get; }
 
-    public string AmqpUri => $"amqp://{User}:{Password}@{Host}:5672/{Uri.EscapeDataString(Name)}";
+    /// <summary>The AMQP port: 5672 on the main broker, the node's own on a test's <see cref="BrokerNode"/>.</summary>
+    public int Port => _node?.Port ?? 5672;
 
-    public static async Task<RabbitMqVhost> CreateAsync()
+    public string AmqpUri => $"amqp://{User}:{Password}@{Host}:{Port}/{Uri.EscapeDataString(Name)}";
+
+    /// <summary>A vhost on the main broker, or on <paramref name="node"/> (a broker of the test's own).</summary>
+    public static async Task<RabbitMqVhost> CreateAsync(BrokerNode? node = null)
     {
         var name = $"fm-test-{Guid.NewGuid():N}";
-        await CtlAsync("add_vhost", name);
-        await CtlAsync("set_permissions", "-p", name, User, ".*", ".*", ".*");
-        return new RabbitMqVhost(name);
+        var vhost = new RabbitMqVhost(name, node);
+        await vhost.CtlAsync("add_vhost", name);
+        await vhost.CtlAsync("set_permissions", "-p", name, User, ".*", ".*", ".*");
+        return vhost;
     }
 
-    /// <summary>Cuts every client connection of this vhost, as a broker restart or a network cut would.</summary>
-    public Task CloseAllConnectionsAsync() => CtlAsync("close_all_connections", "--vhost", Name, "cut by test");
+    /// <summary>
+    /// Cuts every client connection of this vhost, as a network cut would. Only on a broker of the test's own: the
+    /// main broker is shared with other tests.
+    /// </summary>
+    public Task CloseAllConnectionsAsync() => _node is null
+        ? throw new InvalidOperationException("Connections are cut only on a broker node of the test's own (BrokerNode).")
+        : CtlAsync("close_all_connections", "--vhost", Name, "cut by test");
+
+    /// <summary>Client connections to this vhost (to see a cut land and the clients come back).</summary>
+    public async Task<int> ConnectionCountAsync()
+    {
+        var output = await CtlAsync("list_connections", "vhost");
+        return output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Count(line => line == Name);
+    }
+
+    /// <summary>Messages delivered and not yet acknowledged, over all queues of this vhost.</summary>
+    public async Task<long> UnacknowledgedAsync()
+    {
+        var output = await CtlAsync("list_queues", "-p", Name, "messages_unacknowledged");
+        return output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Where(line => line.All(char.IsAsciiDigit)).Sum(long.Parse);
+    }
+
+    /// <summary>Per queue: ready, unacknowledged and consumers; for a failing test's message.</summary>
+    public async Task<string> DescribeQueuesAsync()
+    {
+        try
+        {
+            return "queues (name ready unacked consumers):" + Environment.NewLine
+                + await CtlAsync("list_queues", "-p", Name, "name", "messages_ready", "messages_unacknowledged", "consumers");
+        }
+        catch (InvalidOperationException e)
+        {
+            return "queues: " + e.Message;
+        }
+    }
 
     public async Task<IConnection> ConnectAsync() =>
         await new ConnectionFactory { Uri = new Uri(AmqpUri), ClientProvidedName = "fleetmonitor-test" }.CreateConnectionAsync();
@@ -53,7 +98,9 @@ public sealed class RabbitMqVhost : IAsyncDisposable
 
     public async ValueTask DisposeAsync() => await CtlAsync("delete_vhost", Name);
 
-    private static async Task CtlAsync(params string[] args)
+    private Task<string> CtlAsync(params string[] args) => _node is null ? MainCtlAsync(args) : _node.CtlAsync(["-q", .. args]);
+
+    private static async Task<string> MainCtlAsync(params string[] args)
     {
         var start = new ProcessStartInfo("rabbitmqctl") { RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add("-q");
@@ -75,13 +122,15 @@ public sealed class RabbitMqVhost : IAsyncDisposable
         using (process)
         {
             var stderr = process.StandardError.ReadToEndAsync();
-            await process.StandardOutput.ReadToEndAsync();
+            var stdout = await process.StandardOutput.ReadToEndAsync();
             await process.WaitForExitAsync();
             if (process.ExitCode != 0)
             {
                 throw new InvalidOperationException(
                     $"rabbitmqctl {string.Join(' ', args)} failed ({await stderr}). Is RabbitMQ running? Start it with: bash scripts/services.sh");
             }
+
+            return stdout;
         }
     }
 }

@@ -83,4 +83,64 @@ public sealed class ExposureScanProtocolTests
     {
         Assert.False(ExposureProbe.TryParseForbidden(forbidden, out _));
     }
+
+    [Fact]
+    public void Requested_ports_are_signed_only_when_present()
+    {
+        var withPorts = Request with { Ports = "default,8089/tcp" };
+        var text = "fleetmonitor-exposure-scan-v1\nagent-7\n1800000000\n00112233445566778899aabbccddeeff\n10000-20000\n4\ndefault,8089/tcp";
+        var expected = Convert.ToHexStringLower(System.Security.Cryptography.HMACSHA256.HashData("secret-password-123"u8, Encoding.UTF8.GetBytes(text)));
+
+        Assert.Equal(expected, ExposureScanProtocol.RequestMac("secret-password-123", withPorts));
+        Assert.NotEqual(ExposureScanProtocol.RequestMac("secret-password-123", Request), ExposureScanProtocol.RequestMac("secret-password-123", withPorts));
+    }
+
+    [Theory]
+    [InlineData("8089/tcp", "8089/tcp", false)]
+    [InlineData(" DEFAULT , 8089/TCP,5080/udp", "default,8089/tcp,5080/udp", true)]
+    [InlineData("default", "default", true)]
+    public void Port_lists_are_read_into_one_canonical_text(string text, string canonical, bool withDefault)
+    {
+        var parsed = ExposureScanProtocol.ParsePorts(text);
+
+        Assert.Null(parsed.Error);
+        Assert.Equal(canonical, parsed.Canonical);
+        Assert.Equal(withDefault, parsed.Default);
+    }
+
+    [Theory]
+    [InlineData("8089")]
+    [InlineData("8089/tcp,8089/tcp")]
+    [InlineData("default,default")]
+    [InlineData("")]
+    [InlineData("70000/tcp")]
+    public void Malformed_or_repeated_ports_are_refused(string text) =>
+        Assert.NotNull(ExposureScanProtocol.ParsePorts(text).Error);
+
+    [Fact]
+    public void More_ports_than_the_protocol_allows_are_refused()
+    {
+        var ports = string.Join(',', Enumerable.Range(1000, ExposureScanProtocol.MaxRequestedPorts + 1).Select(p => $"{p}/tcp"));
+
+        Assert.Contains($"at most {ExposureScanProtocol.MaxRequestedPorts}", ExposureScanProtocol.ParsePorts(ports).Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_probe_refuses_an_rtp_sample_the_Reflector_would_refuse()
+    {
+        var observation = await new ExposureProbe().RunAsync(
+            new ProbeRequest
+            {
+                Target = "http://127.0.0.1:1/",
+                Parameters = new Dictionary<string, string>
+                {
+                    ["username"] = "agent-7", ["password"] = "pw", ["rtp_range"] = "10000-20000",
+                    ["rtp_sample"] = $"{ExposureScanProtocol.MaxRtpSample + 1}",
+                },
+            },
+            CancellationToken.None);
+
+        Assert.Equal([FindingCodes.InvalidParameter], observation.Findings);
+        Assert.Contains($"rtp_sample must be 1 to {ExposureScanProtocol.MaxRtpSample}", observation.Error, StringComparison.Ordinal);
+    }
 }

@@ -19,7 +19,7 @@ public sealed class NatClassifierTests
         Assert.Equal((NatMapping.None, NatFiltering.EndpointIndependent, "open"), (verdict.Mapping, verdict.Filtering, verdict.NatType));
         Assert.Equal("not_applicable", verdict.Hairpinning);
         Assert.Equal(
-            [NatFindingCodes.None, NatFindingCodes.MappingEndpointIndependent, NatFindingCodes.FilteringEndpointIndependent, NatFindingCodes.ExposureFilteringOpen],
+            [NatFindingCodes.None, NatFindingCodes.FilteringEndpointIndependent, NatFindingCodes.ExposureFilteringOpen],
             Codes(verdict));
         Assert.Equal(ProbeOutcome.Degraded, Worst(verdict));
     }
@@ -244,6 +244,27 @@ public sealed class NatClassifierTests
     public void Classic_names(NatMapping mapping, NatFiltering filtering, string type)
     {
         Assert.Equal(type, NatClassifier.TypeOf(mapping, filtering));
+    }
+
+    [Fact]
+    public void A_search_cut_short_by_the_timeout_says_the_keepalive_was_not_decided()
+    {
+        var outlived = new BindingLifetime(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5), null, true);
+        var verdict = NatClassifier.Classify(Eim() with { Lifetime = outlived, LifetimeShortened = TimeSpan.FromSeconds(5) });
+
+        Assert.Contains(NatFindingCodes.BindingLifetimeUnmeasured, Codes(verdict));
+        Assert.DoesNotContain(NatFindingCodes.BindingShort, Codes(verdict));
+        Assert.Equal(ProbeOutcome.Ok, Worst(verdict));
+    }
+
+    [Fact]
+    public void A_search_cut_short_that_still_found_a_short_binding_reports_it()
+    {
+        var died = new BindingLifetime(TimeSpan.FromSeconds(8), TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(6), true);
+        var verdict = NatClassifier.Classify(Eim() with { Lifetime = died, LifetimeShortened = TimeSpan.FromSeconds(8) });
+
+        Assert.Contains(NatFindingCodes.BindingShort, Codes(verdict));
+        Assert.DoesNotContain(NatFindingCodes.BindingLifetimeUnmeasured, Codes(verdict));
     }
 
     /// <summary>Test I answered with <paramref name="mapped"/> and OTHER-ADDRESS, nothing else run yet.</summary>

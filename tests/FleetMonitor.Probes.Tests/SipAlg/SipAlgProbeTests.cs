@@ -101,7 +101,7 @@ public sealed class SipAlgProbeTests
         {
             Target = $"127.0.0.1:{mirror.Port}",
             Timeout = TimeSpan.FromSeconds(30),
-            Parameters = new Dictionary<string, string> { ["transports"] = "udp" },
+            Parameters = new Dictionary<string, string> { ["transports"] = "udp", ["ports"] = $"{mirror.Port}" },
         };
 
         var run = probe.RunAsync(request, CancellationToken.None);
@@ -153,12 +153,22 @@ public sealed class SipAlgProbeTests
         Assert.Equal([Probes.Sip.SipTransport.Tcp, Probes.Sip.SipTransport.Udp], SipAlgProbe.ParseTransports(" TCP , udp"));
     }
 
+    [Fact]
+    public void Ports_are_the_targets_then_5060_by_default_without_repeats()
+    {
+        Assert.Equal([5070, 5060], SipAlgProbe.ParsePorts(null, 5070));
+        Assert.Equal([5060], SipAlgProbe.ParsePorts(null, 5060));
+        Assert.Equal([5070, 5080, 5060], SipAlgProbe.ParsePorts("5080, 5060,5070", 5070));
+        Assert.Null(SipAlgProbe.ParsePorts("5060,x", 5070));
+        Assert.Null(SipAlgProbe.ParsePorts("0", 5070));
+    }
+
     private Task<ProbeObservation> ProbeAsync(int port, string transports, string method = "invite") =>
         _probe.RunAsync(new ProbeRequest
         {
             Target = $"127.0.0.1:{port}",
             Timeout = TimeSpan.FromSeconds(5),
-            Parameters = new Dictionary<string, string> { ["transports"] = transports, ["method"] = method },
+            Parameters = new Dictionary<string, string> { ["transports"] = transports, ["method"] = method, ["ports"] = $"{port}" },
         }, CancellationToken.None);
 
     private static byte[] Verdict(string request, int status, string reason, string rewritten, string source) =>

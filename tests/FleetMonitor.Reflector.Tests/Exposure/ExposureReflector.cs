@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using FleetMonitor.Probes;
+using FleetMonitor.Probes.Exposure;
 using FleetMonitor.Reflector.Tests.Support;
+using Xunit.Abstractions;
 
 namespace FleetMonitor.Reflector.Tests.Exposure;
 
@@ -75,6 +77,15 @@ internal static class ExposureReflector
         return states;
     }
 
+    /// <summary>The truth of a topology scanning <paramref name="ports"/>: each in <paramref name="tcp"/> or <paramref name="udp"/> state, except <paramref name="exceptions"/>.</summary>
+    public static Dictionary<string, string> Expected(IEnumerable<string> ports, string tcp, string udp, params (string Port, string State)[] exceptions)
+    {
+        var expected = ports.ToDictionary(p => p, p => p.EndsWith("/tcp", StringComparison.Ordinal) ? tcp : udp, StringComparer.Ordinal);
+        foreach (var (port, state) in exceptions)
+            expected[port] = state;
+        return expected;
+    }
+
     /// <summary>The truth of a topology: every scanned port in <paramref name="tcp"/> or <paramref name="udp"/> state, except <paramref name="exceptions"/>.</summary>
     public static Dictionary<string, string> Expected(string tcp, string udp, params (string Port, string State)[] exceptions)
     {
@@ -91,4 +102,51 @@ internal static class ExposureReflector
 
     public static string Describe(ProbeObservation observation) =>
         $"outcome {observation.Outcome}, findings [{string.Join(", ", observation.Findings)}], error {observation.Error}, facts {{{string.Join("; ", observation.Facts.Select(f => $"{f.Key}={f.Value}"))}}}";
+
+    /// <summary>
+    /// Starts the Reflector, runs the exposure probe from the client, and checks its scan against
+    /// <paramref name="truth"/> and against nmap (<c>-sT -sU</c> from the Reflector's namespace on the same ports), and that
+    /// the Reflector sent nothing to any address but the router's WAN address that asked.
+    /// </summary>
+    public static async Task<(ProbeObservation Observation, Dictionary<string, string> States)> ScanAndCompareWithNmapAsync(
+        RouterTopology net, ITestOutputHelper output, Dictionary<string, string> truth, params (string Name, string Value)[] parameters) =>
+        await ScanAndCompareWithNmapAsync(net, output, truth, nmapDefaultTiming: false, parameters);
+
+    /// <summary>As the overload without it; with <paramref name="nmapDefaultTiming"/> nmap runs with its own timing and retries (<see cref="Nmap.ScanAsync"/>).</summary>
+    public static async Task<(ProbeObservation Observation, Dictionary<string, string> States)> ScanAndCompareWithNmapAsync(
+        RouterTopology net, ITestOutputHelper output, Dictionary<string, string> truth, bool nmapDefaultTiming, params (string Name, string Value)[] parameters)
+    {
+        await using var reflector = await StartAsync(net);
+        net.CountReflectorOutput();
+
+        var observation = await ProbeAsync(net, parameters);
+        var states = States(observation);
+        output.WriteLine($"scan:  {Describe(states)}");
+        output.WriteLine($"probe: {Describe(observation)}");
+
+        Assert.True(truth.Count == states.Count && truth.All(t => states.GetValueOrDefault(t.Key) == t.Value),
+            $"the scan is not the truth:\n  truth {Describe(truth)}\n  scan  {Describe(states)}\n{Describe(observation)}\n{reflector.Output}");
+        Assert.Equal(RouterTopology.RouterWan, observation.Facts["public_address"]);
+        Assert.Equal(truth.Count, observation.Measurements["ports_scanned"]);
+
+        // Everything the Reflector sent went to the address that asked, and to no other.
+        Assert.Equal(0, net.OutputCount("fm-elsewhere"));
+        Assert.True(net.OutputCount("fm-syn-requester") >= truth.Keys.Count(p => p.EndsWith("/tcp", StringComparison.Ordinal)));
+
+        var nmap = new Dictionary<string, string>(await Nmap.ScanAsync(net.Internet, RouterTopology.RouterWan, states.Keys, defaultTiming: nmapDefaultTiming));
+        output.WriteLine($"nmap:  {Describe(nmap)}");
+
+        // nmap 7.93's plain UDP scan has no SIP payload: it sends 5060 an empty datagram, which a SIP server ignores.
+        // Where it says open|filtered and the scan open, nmap's version detection (its own SIPOptions probe) decides.
+        var undecided = nmap.Where(n => n.Value == ExposurePortState.OpenFiltered && states.GetValueOrDefault(n.Key) == ExposurePortState.Open).Select(n => n.Key).ToArray();
+        if (undecided.Length > 0)
+        {
+            foreach (var (port, state) in await Nmap.ScanAsync(net.Internet, RouterTopology.RouterWan, undecided, versionDetection: true))
+                nmap[port] = state;
+            output.WriteLine($"nmap -sV on {string.Join(", ", undecided)}: {Describe(nmap)}");
+        }
+        Assert.True(nmap.Count == states.Count && nmap.All(n => states.GetValueOrDefault(n.Key) == n.Value),
+            $"the scan and nmap disagree:\n  nmap {Describe(nmap)}\n  scan {Describe(states)}");
+        return (observation, states);
+    }
 }

@@ -99,40 +99,7 @@ public sealed class ExposureScanNetnsTests(ITestOutputHelper output) : IDisposab
         Assert.Contains("version.bind: dnsmasq", observation.Facts["evidence.53/udp"], StringComparison.Ordinal);
     }
 
-    private async Task<(ProbeObservation Observation, Dictionary<string, string> States)> ScanAndCompareWithNmapAsync(
-        Dictionary<string, string> truth, params (string Name, string Value)[] parameters)
-    {
-        await using var reflector = await StartAsync(_net);
-        _net.CountReflectorOutput();
-
-        var observation = await ProbeAsync(_net, parameters);
-        var states = States(observation);
-        output.WriteLine($"scan:  {Describe(states)}");
-        output.WriteLine($"probe: {Describe(observation)}");
-
-        Assert.True(truth.Count == states.Count && truth.All(t => states.GetValueOrDefault(t.Key) == t.Value),
-            $"the scan is not the truth:\n  truth {Describe(truth)}\n  scan  {Describe(states)}\n{Describe(observation)}\n{reflector.Output}");
-        Assert.Equal(RouterTopology.RouterWan, observation.Facts["public_address"]);
-        Assert.Equal(truth.Count, observation.Measurements["ports_scanned"]);
-
-        // Everything the Reflector sent went to the address that asked, and to no other.
-        Assert.Equal(0, _net.OutputCount("fm-elsewhere"));
-        Assert.True(_net.OutputCount("fm-syn-requester") >= truth.Keys.Count(p => p.EndsWith("/tcp", StringComparison.Ordinal)));
-
-        var nmap = new Dictionary<string, string>(await Nmap.ScanAsync(_net.Internet, RouterTopology.RouterWan, states.Keys));
-        output.WriteLine($"nmap:  {Describe(nmap)}");
-
-        // nmap 7.93's plain UDP scan has no SIP payload: it sends 5060 an empty datagram, which a SIP server ignores.
-        // Where it says open|filtered and the scan open, nmap's version detection (its own SIPOptions probe) decides.
-        var undecided = nmap.Where(n => n.Value == ExposurePortState.OpenFiltered && states.GetValueOrDefault(n.Key) == ExposurePortState.Open).Select(n => n.Key).ToArray();
-        if (undecided.Length > 0)
-        {
-            foreach (var (port, state) in await Nmap.ScanAsync(_net.Internet, RouterTopology.RouterWan, undecided, versionDetection: true))
-                nmap[port] = state;
-            output.WriteLine($"nmap -sV on {string.Join(", ", undecided)}: {Describe(nmap)}");
-        }
-        Assert.True(nmap.Count == states.Count && nmap.All(n => states.GetValueOrDefault(n.Key) == n.Value),
-            $"the scan and nmap disagree:\n  nmap {Describe(nmap)}\n  scan {Describe(states)}");
-        return (observation, states);
-    }
+    private Task<(ProbeObservation Observation, Dictionary<string, string> States)> ScanAndCompareWithNmapAsync(
+        Dictionary<string, string> truth, params (string Name, string Value)[] parameters) =>
+        ExposureReflector.ScanAndCompareWithNmapAsync(_net, output, truth, parameters);
 }

@@ -112,6 +112,14 @@ internal sealed class NatTopology : IDisposable
                 Iptables("-t", "nat", "-A", "PREROUTING", "-i", "lan0", "-d", RouterWanAddress, "-p", "udp", "-j", "DNAT", "--to-destination", ClientAddress);
                 Iptables("-t", "nat", "-A", "POSTROUTING", "-o", "lan0", "-s", "10.0.0.0/24", "-d", ClientAddress, "-p", "udp", "-j", "MASQUERADE");
                 break;
+            case RouterNat.HostWideAddressFilter:
+                Iptables("-t", "nat", "-A", "POSTROUTING", "-o", "wan0", "-j", "MASQUERADE");
+                Iptables("-t", "nat", "-A", "PREROUTING", "-i", "wan0", "-p", "udp", "-j", "DNAT", "--to-destination", ClientAddress);
+                Iptables("-A", "FORWARD", "-i", "lan0", "-o", "wan0", "-m", "recent", "--name", "fm-sent", "--rdest", "--set", "-j", "ACCEPT");
+                Iptables("-A", "FORWARD", "-i", "wan0", "-m", "conntrack", "--ctstate", "ESTABLISHED,RELATED", "-j", "ACCEPT");
+                Iptables("-A", "FORWARD", "-i", "wan0", "-m", "recent", "--name", "fm-sent", "--rsource", "--rcheck", "-j", "ACCEPT");
+                Iptables("-A", "FORWARD", "-i", "wan0", "-j", "DROP");
+                break;
         }
 
         if (udpTimeoutSeconds is { } timeout)
@@ -131,6 +139,18 @@ internal sealed class NatTopology : IDisposable
         var hostAfter = File.Exists(UdpTimeoutFile) ? File.ReadAllText(UdpTimeoutFile).Trim() : null;
         if (hostBefore is not null && hostAfter != hostBefore)
             _hostUdpTimeoutToRestore = hostBefore;
+    }
+
+    /// <summary>Counts, in the router's FORWARD chain, UDP from <paramref name="source"/> on the WAN (a rule without a verdict, inserted first).</summary>
+    public void CountFromWan(string source, int sourcePort, string comment) =>
+        Iptables("-I", "FORWARD", "1", "-i", "wan0", "-s", source, "-p", "udp", "--sport", $"{sourcePort}", "-m", "comment", "--comment", comment);
+
+    /// <summary>Packets counted by the FORWARD rule with <paramref name="comment"/>.</summary>
+    public long ForwardCount(string comment)
+    {
+        var listing = NetnsTopology.Exec(Router, NatPrerequisites.Tool("iptables"), "-L", "FORWARD", "-n", "-v", "-x");
+        var line = listing.Split('\n').Single(l => l.Contains($"/* {comment} */", StringComparison.Ordinal));
+        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[0], CultureInfo.InvariantCulture);
     }
 
     private void Iptables(params string[] arguments) => NetnsTopology.Exec(Router, NatPrerequisites.Tool("iptables"), arguments);

@@ -18,4 +18,11 @@ public enum RouterNat
     /// masqueraded as the router's LAN address).
     /// </summary>
     FullConeDnat,
+
+    /// <summary>
+    /// MASQUERADE, with inbound UDP to the WAN address sent on to the client, behind a filter that admits a source
+    /// address once any LAN socket has sent to it (the <c>recent</c> match on every address the LAN sends to): EIM and
+    /// address-dependent filtering kept per host, not per socket, as some home routers do.
+    /// </summary>
+    HostWideAddressFilter,
 }

@@ -24,6 +24,9 @@ public sealed class SipAlgNetnsTests(ITestOutputHelper output) : IDisposable
 {
     private const string KernelRewrites = "via,contact,from,sdp_o,sdp_c";
 
+    /// <summary>The PBX's SIP port in the test of an ALG that watches 5060 only.</summary>
+    private const int OtherPort = 5070;
+
     private readonly SipAlgTopology _net = SipAlgTopology.Create();
 
     public void Dispose() => _net.Dispose();
@@ -96,6 +99,39 @@ public sealed class SipAlgNetnsTests(ITestOutputHelper output) : IDisposable
         Assert.DoesNotContain("over UDP", observation.Error, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// The router's ALG watches 5060 only; the PBX (and the mirror standing in for it) is on 5070. Checked on the PBX's
+    /// port alone the path looks clean, but phones on 5060 are rewritten: by default the probe checks both, and says so.
+    /// </summary>
+    [Fact]
+    public async Task ALG_on_5060_is_found_when_the_target_is_another_port()
+    {
+        _net.EnableSipAlg("udp");
+        _net.EnableSipAlg("tcp");
+        await using var reflector = await StartMirrorAsync(OtherPort);
+
+        var observation = await NetnsProbe.RunAsync(
+            _net.Client, "sip-alg", $"{SipAlgTopology.MirrorAddress}:{OtherPort}", TimeSpan.FromSeconds(8),
+            new Dictionary<string, string> { ["transports"] = "udp,tcp" });
+        output.WriteLine(JsonSerializer.Serialize(observation, WireFormat.Options));
+
+        var context = Describe(observation, reflector);
+        Assert.Equal($"{OtherPort},{SipAlgTopology.SipPort}", observation.Facts["ports_checked"]);
+        foreach (var transport in new[] { "udp", "tcp" })
+        {
+            Assert.True("none" == observation.Facts[$"{transport}.rewritten"], $"{transport} on {OtherPort}: the ALG does not watch it\n{context}");
+            Assert.True(KernelRewrites == observation.Facts[$"{transport}.{SipAlgTopology.SipPort}.rewritten"], $"{transport} on 5060\n{context}");
+            Assert.Equal($"{SipAlgTopology.RouterWan}:{IPEndPoint.Parse(observation.Facts[$"{transport}.{SipAlgTopology.SipPort}.local_address"]).Port}",
+                observation.Facts[$"{transport}.{SipAlgTopology.SipPort}.source"]);
+        }
+
+        Assert.Equal(ProbeOutcome.Degraded, observation.Outcome);
+        Assert.DoesNotContain(FindingCodes.SipAlgNone, observation.Findings);
+        Assert.Contains(FindingCodes.SipAlgRewroteVia, observation.Findings);
+        Assert.Contains("over UDP to port 5060", observation.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain($"to port {OtherPort}", observation.Error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Kernel_ALG_leaves_the_SDP_of_an_OPTIONS_alone()
     {
@@ -133,12 +169,19 @@ public sealed class SipAlgNetnsTests(ITestOutputHelper output) : IDisposable
         return local;
     }
 
-    /// <summary>The real Reflector in the internet namespace, its SIP mirror on the address alone (port 5060 by default), once it listens on both transports.</summary>
-    private async Task<ReflectorProcess> StartMirrorAsync()
+    /// <summary>
+    /// The real Reflector in the internet namespace, its SIP mirror on the address alone (port 5060 by default) and on
+    /// <paramref name="alsoOn"/>, once it listens on both transports.
+    /// </summary>
+    private async Task<ReflectorProcess> StartMirrorAsync(int? alsoOn = null)
     {
         var reflector = await ReflectorProcess.StartAsync(
-            _net.Internet, $"{SipAlgTopology.MirrorAddress}:7000", $"--Reflector:SipMirror:Endpoints:0={SipAlgTopology.MirrorAddress}");
-        var listening = $"SIP mirror listening on tcp {SipAlgTopology.MirrorAddress}:{SipAlgTopology.SipPort}";
+            _net.Internet, $"{SipAlgTopology.MirrorAddress}:7000",
+            [
+                $"--Reflector:SipMirror:Endpoints:0={SipAlgTopology.MirrorAddress}",
+                .. alsoOn is { } port ? new[] { $"--Reflector:SipMirror:Endpoints:1={SipAlgTopology.MirrorAddress}:{port}" } : [],
+            ]);
+        var listening = $"SIP mirror listening on tcp {SipAlgTopology.MirrorAddress}:{alsoOn ?? SipAlgTopology.SipPort}";
 
         // The echo reports first; the mirror binds right after it, in the same start. Bounded: 10 s.
         for (var i = 0; i < 100 && !reflector.Output.Contains(listening, StringComparison.Ordinal); i++)

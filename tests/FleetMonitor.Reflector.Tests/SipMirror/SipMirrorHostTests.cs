@@ -26,7 +26,10 @@ public sealed class SipMirrorHostTests
         var mirror = MirrorEndpoint(factory);
         var before = await MetricsPage.ReadAsync(client, "fleetmonitor_reflector_sip_mirror_");
 
-        var observation = await new SipAlgProbe().RunAsync(new ProbeRequest { Target = mirror.ToString() }, CancellationToken.None);
+        // The mirror is on an ephemeral loopback port, not 5060: only its own port is checked.
+        var observation = await new SipAlgProbe().RunAsync(
+            new ProbeRequest { Target = mirror.ToString(), Parameters = new Dictionary<string, string> { ["ports"] = $"{mirror.Port}" } },
+            CancellationToken.None);
 
         Assert.Equal(ProbeOutcome.Ok, observation.Outcome);
         Assert.Equal([FindingCodes.SipAlgNone], observation.Findings);
@@ -94,7 +97,7 @@ public sealed class SipMirrorHostTests
         {
             Target = mirror.ToString(),
             Timeout = TimeSpan.FromSeconds(2),
-            Parameters = new Dictionary<string, string> { ["transports"] = "tcp" },
+            Parameters = new Dictionary<string, string> { ["transports"] = "tcp", ["ports"] = $"{mirror.Port}" },
         };
 
         var answered = await probe.RunAsync(request, CancellationToken.None);

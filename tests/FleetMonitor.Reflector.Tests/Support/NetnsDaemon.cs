@@ -26,6 +26,9 @@ internal sealed class NetnsDaemon : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The daemon's process id (<c>ip netns exec</c> replaces itself with the daemon).</summary>
+    public int Id => _process.Id;
+
     /// <summary>Starts <paramref name="file"/> in <paramref name="ns"/>; fails with the command naming the package when it is not installed.</summary>
     public static NetnsDaemon Start(string ns, string file, string package, params string[] arguments)
     {

@@ -6,7 +6,7 @@ namespace FleetMonitor.Reflector.Tests.Support;
 /// <summary>nmap (Debian package) as the independent scanner the connect-back scan must agree with.</summary>
 internal static class Nmap
 {
-    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(120);
 
     /// <summary>
     /// <c>nmap -sT -sU</c> from <paramref name="ns"/> against <paramref name="address"/> on exactly <paramref name="ports"/>
@@ -14,7 +14,13 @@ internal static class Nmap
     /// <paramref name="versionDetection"/>, <c>-sV</c> too: nmap's own way to tell open from open|filtered on a UDP port
     /// for which its scan has no payload, by sending its service probes (its SIPOptions probe for 5060).
     /// </summary>
-    public static async Task<IReadOnlyDictionary<string, string>> ScanAsync(string ns, string address, IEnumerable<string> ports, bool versionDetection = false)
+    /// <remarks>
+    /// With <c>defaultTiming</c>, nmap's own timing and retries instead of <c>-T4 --max-retries 2</c>: against a router
+    /// that rate-limits ICMP errors, only its default retries (which it slows down when it sees the limit) tell closed
+    /// UDP ports from open|filtered.
+    /// </remarks>
+    public static async Task<IReadOnlyDictionary<string, string>> ScanAsync(
+        string ns, string address, IEnumerable<string> ports, bool versionDetection = false, bool defaultTiming = false)
     {
         var nmap = Command.Find("nmap");
         if (nmap is null)
@@ -22,7 +28,7 @@ internal static class Nmap
         var list = ports.ToArray();
         var tcp = list.Where(p => p.EndsWith("/tcp", StringComparison.Ordinal)).Select(p => p[..p.IndexOf('/', StringComparison.Ordinal)]).ToArray();
         var udp = list.Where(p => p.EndsWith("/udp", StringComparison.Ordinal)).Select(p => p[..p.IndexOf('/', StringComparison.Ordinal)]).ToArray();
-        List<string> arguments = ["netns", "exec", ns, nmap, "-n", "-Pn", "-T4", "--max-retries", "2"];
+        List<string> arguments = defaultTiming ? ["netns", "exec", ns, nmap, "-n", "-Pn"] : ["netns", "exec", ns, nmap, "-n", "-Pn", "-T4", "--max-retries", "2"];
         if (tcp.Length > 0)
             arguments.Add("-sT");
         if (udp.Length > 0)

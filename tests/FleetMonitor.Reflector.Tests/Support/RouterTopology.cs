@@ -39,14 +39,17 @@ internal sealed class RouterTopology : IDisposable
     public string LanHost { get; }
 
     /// <summary>Builds the topology; fails (never skips) when this process cannot.</summary>
-    public static RouterTopology Create()
+    /// <param name="kernelIcmpRateLimit">
+    /// Leave Linux's ICMP error rate limit at the kernel's default, as on a real home router, instead of turning it off.
+    /// </param>
+    public static RouterTopology Create(bool kernelIcmpRateLimit = false)
     {
         NetnsPrerequisites.RequireRootAndIp();
         NetnsPrerequisites.RequireIptables();
         var topology = new RouterTopology(RandomNumberGenerator.GetHexString(6, lowercase: true));
         try
         {
-            topology.Build();
+            topology.Build(kernelIcmpRateLimit);
             return topology;
         }
         catch
@@ -109,7 +112,11 @@ internal sealed class RouterTopology : IDisposable
             Command.TryRun(NetnsPrerequisites.Ip, "netns", "delete", ns);
     }
 
-    private void Build()
+    /// <summary>The router namespace's <c>net.ipv4.icmp_ratelimit</c> (milliseconds between ICMP errors to one destination after a burst; 0 is off).</summary>
+    public int RouterIcmpRateLimit() => int.Parse(
+        NetnsTopology.Exec(Router, Command.Find("sysctl") ?? "sysctl", "-n", "net.ipv4.icmp_ratelimit").Trim(), System.Globalization.CultureInfo.InvariantCulture);
+
+    private void Build(bool kernelIcmpRateLimit)
     {
         var ip = NetnsPrerequisites.Ip;
         foreach (var ns in new[] { Client, Router, Internet, LanHost })
@@ -117,9 +124,10 @@ internal sealed class RouterTopology : IDisposable
             Command.Run(ip, "netns", "add", ns);
             Command.Run(ip, "-n", ns, "link", "set", "lo", "up");
 
-            // Linux rate-limits ICMP errors per destination (one a second after a burst), which would turn a scan's
-            // "closed" into "open|filtered" by chance; a test's truth must not depend on timing.
-            Sysctl(ns, "net.ipv4.icmp_ratelimit=0");
+            // Linux rate-limits ICMP errors per destination (one a second after a burst); tests that are not about
+            // that turn it off, so that nmap's own scan (which it slows) stays quick.
+            if (!kernelIcmpRateLimit)
+                Sysctl(ns, "net.ipv4.icmp_ratelimit=0");
         }
 
         Command.Run(ip, "-n", Router, "link", "add", LanInterface, "type", "bridge");

@@ -75,11 +75,14 @@ internal static class MiniupnpdRouter
     }
 
     /// <summary>upnpc (Debian's miniupnpc) in <paramref name="ns"/> against the IGD; arguments after <c>-u URL</c>.</summary>
-    public static Task<string> UpnpcAsync(string ns, params string[] arguments)
+    public static Task<string> UpnpcAsync(string ns, params string[] arguments) => UpnpcAsync(ns, TimeSpan.FromSeconds(20), arguments);
+
+    /// <summary>upnpc in <paramref name="ns"/> with a time limit of its own (miniupnpd takes longer per mapping the more it has).</summary>
+    public static Task<string> UpnpcAsync(string ns, TimeSpan limit, params string[] arguments)
     {
         var upnpc = Command.Find("upnpc");
         if (upnpc is null)
             Assert.Fail("upnpc is not installed: run `bash scripts/peers.sh` (it installs miniupnpc from scripts/test-packages.txt)");
-        return Command.RunAsync(TimeSpan.FromSeconds(20), NetnsPrerequisites.Ip, ["netns", "exec", ns, upnpc, "-u", DescriptionUrl, .. arguments]);
+        return Command.RunAsync(limit, NetnsPrerequisites.Ip, ["netns", "exec", ns, upnpc, "-u", DescriptionUrl, .. arguments]);
     }
 }

@@ -59,6 +59,59 @@ public sealed class UpnpNetnsTests(ITestOutputHelper output) : IDisposable
         Assert.Contains($"{FindingCodes.UpnpMappingOtherHost}: TCP 3389 -> {RouterTopology.LanHostAddress}:3389", observation.Error, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// The IGD stops answering half-way through the list (miniupnpd stopped with SIGSTOP once it has answered five
+    /// GetGenericPortMappingEntry calls, continued after the probe's deadline): the probe reports the mappings it read,
+    /// with their findings, and <c>upnp.incomplete</c>, instead of a bare <c>upnp.failed</c>.
+    /// </summary>
+    [Fact]
+    public async Task A_deadline_in_the_middle_of_the_list_keeps_the_mappings_read()
+    {
+        await using var stun = new StunResponder(
+            _net.Internet, System.Net.IPAddress.Parse(RouterTopology.InternetAddress), System.Net.IPAddress.Parse(RouterTopology.InternetAlternate));
+        await using var miniupnpd = await MiniupnpdRouter.StartAsync(_net);
+        int[] ports = [.. Enumerable.Range(20000, 12)];
+        await MiniupnpdRouter.UpnpcAsync(_net.Client, TimeSpan.FromSeconds(60), ["-e", "softphone", "-r", .. ports.SelectMany(p => new[] { $"{p}", "UDP" })]);
+        var truth = ports.Select(p => $"UDP {p} -> {RouterTopology.ClientAddress}:{p}").ToHashSet();
+        var listed = await MiniupnpdRouter.UpnpcAsync(_net.Client, "-l");
+        var known = System.Text.RegularExpressions.Regex.Matches(listed, @"(UDP|TCP)\s+(\d+)->([\d.]+):(\d+)")
+            .Select(m => $"{m.Groups[1].Value} {m.Groups[2].Value} -> {m.Groups[3].Value}:{m.Groups[4].Value}").ToHashSet();
+        Assert.True(truth.SetEquals(known), $"miniupnpd's list (upnpc -l) is not the 12 mappings:\n{listed}");
+
+        const string entry = "#GetGenericPortMappingEntry";
+        int Entries() => miniupnpd.Output.Split('\n').Count(l => l.Contains(entry, StringComparison.Ordinal));
+        var before = Entries();
+        var probe = NetnsProbe.RunAsync(_net.Client, "upnp", MiniupnpdRouter.DescriptionUrl, TimeSpan.FromSeconds(15), new Dictionary<string, string>());
+        var pid = miniupnpd.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        ProbeObservation cut;
+        try
+        {
+            await miniupnpd.WaitUntilAsync("five mapping entries answered", () => Entries() - before >= 5 || probe.IsCompleted, TimeSpan.FromSeconds(30));
+            Command.Run("kill", "-STOP", pid);
+            cut = await probe;
+        }
+        finally
+        {
+            Command.TryRun("kill", "-CONT", pid);
+        }
+
+        var read = Listed(cut);
+        output.WriteLine($"{read.Count} read; {cut.Outcome} {string.Join(", ", cut.Findings)}; {cut.Error}");
+        Assert.Contains(FindingCodes.UpnpIncomplete, cut.Findings);
+        Assert.DoesNotContain(FindingCodes.UpnpFailed, cut.Findings);
+        Assert.Equal(RouterTopology.RouterWan, cut.Facts["external_address"]);
+        Assert.InRange(read.Count, 5, 11);
+        Assert.Equal(read.Count, cut.Measurements["mappings_count"]);
+        Assert.Subset(truth, read);
+        Assert.Contains(FindingCodes.UpnpMappingRtp, cut.Findings);
+        Assert.Equal(ProbeOutcome.Degraded, cut.Outcome);
+    }
+
+    private static HashSet<string> Listed(ProbeObservation observation) =>
+        observation.Facts.TryGetValue("mappings", out var mappings)
+            ? mappings.Split("; ").Select(m => m[..m.IndexOf(" \"", StringComparison.Ordinal)]).ToHashSet()
+            : [];
+
     [Fact]
     public async Task Without_an_IGD_nothing_answers_and_nothing_can_be_mapped()
     {

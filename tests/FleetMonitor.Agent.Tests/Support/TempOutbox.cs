@@ -1,6 +1,6 @@
 using FleetMonitor.Agent.Outbox;
 
-namespace FleetMonitor.Agent.Tests;
+namespace FleetMonitor.Agent.Tests.Support;
 
 /// <summary>An outbox in a temporary file, deleted afterwards.</summary>
 internal sealed class TempOutbox : IDisposable

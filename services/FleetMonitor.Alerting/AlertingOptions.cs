@@ -1,0 +1,62 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace FleetMonitor.Alerting;
+
+/// <summary>Settings of the Alerting service (section <c>Alerting</c>).</summary>
+public sealed class AlertingOptions
+{
+    public const string SectionName = "Alerting";
+
+    /// <summary>RabbitMQ prefetch (and consumer concurrency) of the results and state-change endpoints.</summary>
+    [Range(1, 10_000)]
+    public int PrefetchCount { get; set; } = 64;
+
+    /// <summary>Evaluate every result from the agents' exchange (N of M, measurements); off leaves state changes only.</summary>
+    public bool ConsumeResults { get; set; } = true;
+
+    /// <summary>How long a site's policy is cached before it is read again.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan PolicyCacheDuration { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The dashboard's base URL, for the alerts' <c>dashboard_url</c> annotation.</summary>
+    [Url]
+    public string? DashboardUrl { get; set; }
+
+    /// <summary>Deliveries per channel are retried this often before they are marked failed.</summary>
+    [Range(1, 100)]
+    public int MaxAttempts { get; set; } = 12;
+
+    /// <summary>First retry delay; it doubles per attempt up to <see cref="RetryMaxDelay"/>.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    [Range(typeof(TimeSpan), "00:00:00.010", "1.00:00:00")]
+    public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How long one delivery may take; a delivery claimed by a replica that died is taken over after twice this.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
+    public TimeSpan DeliveryTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How often the dispatcher looks for due deliveries when nothing woke it.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
+    public TimeSpan DispatchPollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How often open alerts are re-posted to Alertmanager and due re-notifications queued.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How often a firing, unacknowledged alert is sent again to the direct channels.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
+    public TimeSpan RenotifyInterval { get; set; } = TimeSpan.FromHours(4);
+
+    /// <summary>How often the agent-offline job runs.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan OfflineCheckInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Run the agent-offline job on Quartz's clustered ADO job store (PostgreSQL); off: an in-memory scheduler.</summary>
+    public bool ClusteredScheduler { get; set; } = true;
+
+    public AlertmanagerChannelOptions Alertmanager { get; set; } = new();
+
+    public WebhookChannelOptions Webhook { get; set; } = new();
+}

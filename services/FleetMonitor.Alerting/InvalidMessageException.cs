@@ -1,0 +1,19 @@
+namespace FleetMonitor.Alerting;
+
+/// <summary>A message that can never be evaluated: it goes to the error queue without retries.</summary>
+public sealed class InvalidMessageException : Exception
+{
+    public InvalidMessageException()
+    {
+    }
+
+    public InvalidMessageException(string message)
+        : base(message)
+    {
+    }
+
+    public InvalidMessageException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}

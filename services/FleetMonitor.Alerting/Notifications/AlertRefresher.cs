@@ -1,0 +1,51 @@
+using FleetMonitor.Storage;
+using Microsoft.Extensions.Options;
+
+namespace FleetMonitor.Alerting.Notifications;
+
+/// <summary>
+/// Periodically queues a re-post of every open alert to Alertmanager (which resolves an alert not re-posted within its
+/// <c>resolve_timeout</c>) and re-notifications of firing, unacknowledged alerts for the direct channels.
+/// </summary>
+public sealed partial class AlertRefresher(
+    NotificationStore notifications, AlertStore alerts, NotificationChannels channels, NotificationSignal signal,
+    TimeProvider timeProvider, IOptions<AlertingOptions> options, ILogger<AlertRefresher> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.RefreshInterval, timeProvider);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                await RefreshOnceAsync(stoppingToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                LogRefreshFailed(e);
+            }
+        }
+    }
+
+    public async Task RefreshOnceAsync(CancellationToken cancellationToken)
+    {
+        var queued = 0;
+        if (channels.All.Contains(NotificationChannels.Alertmanager))
+        {
+            queued += await notifications.QueueRefreshAsync(NotificationChannels.Alertmanager, cancellationToken);
+        }
+
+        if (channels.Direct.Count > 0)
+        {
+            queued += await alerts.QueueRenotificationsAsync(timeProvider.GetUtcNow() - options.Value.RenotifyInterval, channels.Direct, cancellationToken);
+        }
+
+        if (queued > 0)
+        {
+            signal.Wake();
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refreshing open alerts failed; the next round tries again")]
+    private partial void LogRefreshFailed(Exception exception);
+}

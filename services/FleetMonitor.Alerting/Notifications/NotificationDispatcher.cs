@@ -1,0 +1,90 @@
+using System.Diagnostics;
+using FleetMonitor.Storage;
+using Microsoft.Extensions.Options;
+
+namespace FleetMonitor.Alerting.Notifications;
+
+/// <summary>
+/// Delivers the notification outbox: claims due deliveries, hands each to its channel, records the outcome, and retries
+/// failures with exponential back-off. The outbox is in the database, so a restart loses nothing.
+/// </summary>
+public sealed partial class NotificationDispatcher(
+    NotificationStore store, AlertStore alerts, IEnumerable<IAlertNotifier> notifiers, NotificationSignal signal,
+    AlertingMetrics metrics, TimeProvider timeProvider, IOptions<AlertingOptions> options, ILogger<NotificationDispatcher> logger) : BackgroundService
+{
+    private readonly Dictionary<string, IAlertNotifier> _notifiers = notifiers.ToDictionary(n => n.Channel, StringComparer.Ordinal);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                if (await DispatchOnceAsync(stoppingToken) > 0)
+                {
+                    continue;
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                LogDispatchFailed(e);
+            }
+
+            try
+            {
+                await signal.WaitAsync(options.Value.DispatchPollInterval, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Delivers what is due now; returns how many deliveries were attempted.</summary>
+    public async Task<int> DispatchOnceAsync(CancellationToken cancellationToken)
+    {
+        var due = await store.ClaimDueAsync(100, options.Value.DeliveryTimeout * 2, cancellationToken);
+        await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken },
+            async (notification, token) => await DeliverAsync(notification, token));
+        return due.Count;
+    }
+
+    private async Task DeliverAsync(AlertNotificationRow notification, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            if (!_notifiers.TryGetValue(notification.Channel, out var notifier))
+            {
+                throw new InvalidOperationException($"No channel '{notification.Channel}' is configured");
+            }
+
+            var alert = await alerts.GetAsync(notification.AlertId, cancellationToken)
+                ?? throw new InvalidOperationException($"Alert {notification.AlertId} does not exist");
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(options.Value.DeliveryTimeout);
+            await notifier.DeliverAsync(alert, notification.Action, timeout.Token);
+            await store.MarkDeliveredAsync(notification, cancellationToken);
+            metrics.Delivery(notification.Channel, "delivered", Stopwatch.GetElapsedTime(started));
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        {
+            var attempts = notification.Attempts + 1;
+            var giveUp = attempts >= options.Value.MaxAttempts;
+            var delay = TimeSpan.FromTicks(Math.Min(
+                options.Value.RetryMaxDelay.Ticks,
+                options.Value.RetryBaseDelay.Ticks * (long)Math.Pow(2, Math.Min(attempts - 1, 30))));
+            // Only the exception's message: a receiver URL (Slack, Teams) is a secret and stays out of the log.
+            await store.MarkFailedAsync(notification.Id, e.Message, giveUp ? null : timeProvider.GetUtcNow() + delay, cancellationToken);
+            metrics.Delivery(notification.Channel, giveUp ? "failed" : "retry", Stopwatch.GetElapsedTime(started));
+            LogDeliveryFailed(notification.Channel, notification.AlertId, attempts, giveUp, e.GetType().Name, e.Message);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Notification dispatch failed")]
+    private partial void LogDispatchFailed(Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Delivery to {Channel} of alert {AlertId} failed (attempt {Attempts}, gave up: {GaveUp}): {ErrorType} {Error}")]
+    private partial void LogDeliveryFailed(string channel, Guid alertId, int attempts, bool gaveUp, string errorType, string error);
+}

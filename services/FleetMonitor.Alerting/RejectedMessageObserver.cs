@@ -1,0 +1,48 @@
+using System.Runtime.Serialization;
+using System.Text.Json;
+using MassTransit;
+
+namespace FleetMonitor.Alerting;
+
+/// <summary>Counts every message of Alerting's queues that ends in an error queue, by queue and reason.</summary>
+public sealed class RejectedMessageObserver(AlertingMetrics metrics) : IReceiveObserver
+{
+    public Task PreReceive(ReceiveContext context) => Task.CompletedTask;
+
+    public Task PostReceive(ReceiveContext context) => Task.CompletedTask;
+
+    public Task PostConsume<T>(ConsumeContext<T> context, TimeSpan duration, string consumerType)
+        where T : class => Task.CompletedTask;
+
+    public Task ConsumeFault<T>(ConsumeContext<T> context, TimeSpan duration, string consumerType, Exception exception)
+        where T : class
+    {
+        if (consumerType.StartsWith("FleetMonitor.Alerting", StringComparison.Ordinal))
+        {
+            metrics.MessageRejected(QueueOf(context.ReceiveContext), Reason(exception));
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task ReceiveFault(ReceiveContext context, Exception exception)
+    {
+        var queue = QueueOf(context);
+        if (queue.StartsWith("alerting-", StringComparison.Ordinal))
+        {
+            metrics.MessageRejected(queue, Reason(exception));
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private static string Reason(Exception exception) => exception switch
+    {
+        InvalidMessageException => "invalid",
+        SerializationException or JsonException => "malformed",
+        _ when exception.InnerException is JsonException or SerializationException => "malformed",
+        _ => "error",
+    };
+
+    private static string QueueOf(ReceiveContext context) => context.InputAddress.AbsolutePath.Trim('/').Split('/')[^1];
+}

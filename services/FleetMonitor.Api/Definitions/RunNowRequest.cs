@@ -1,0 +1,13 @@
+namespace FleetMonitor.Api.Definitions;
+
+/// <summary>
+/// The body of <c>POST /api/sites/{siteId}/probe-now</c>: a stored definition's id, or an ad-hoc probe (kind, target,
+/// parameters, timeoutSeconds); one agent's id, or none for every agent of the site.
+/// </summary>
+public sealed record RunNowRequest(
+    string? DefinitionId,
+    string? Kind,
+    string? Target,
+    Dictionary<string, string>? Parameters,
+    int? TimeoutSeconds,
+    string? AgentId);

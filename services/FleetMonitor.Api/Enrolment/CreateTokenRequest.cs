@@ -1,0 +1,4 @@
+namespace FleetMonitor.Api.Enrolment;
+
+/// <summary>The body of <c>POST /api/sites/{siteId}/enrolment-tokens</c>: how long the token lives and how many agents it may enrol.</summary>
+public sealed record CreateTokenRequest(int? ExpiresInHours, int? MaxUses);

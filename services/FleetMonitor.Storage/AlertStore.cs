@@ -1,0 +1,232 @@
+using System.Data.Common;
+using Dapper;
+
+namespace FleetMonitor.Storage;
+
+/// <summary>Reads and writes <c>alerts</c>, <c>alert_history</c>, <c>alert_windows</c> and queues <c>alert_notifications</c>.</summary>
+public sealed class AlertStore(Database database, TimeProvider timeProvider)
+{
+    internal const string Columns = """
+        SELECT id AS Id, fingerprint AS Fingerprint, alertname AS Alertname, site_id AS SiteId, agent_id AS AgentId, probe_id AS ProbeId,
+               rule_id AS RuleId, cause AS Cause, class AS Class, severity AS Severity, state AS State, summary AS Summary,
+               description AS Description, started_at AS StartedAt, updated_at AS UpdatedAt, resolved_at AS ResolvedAt,
+               acknowledged_by AS AcknowledgedBy, acknowledged_at AS AcknowledgedAt, ack_comment AS AckComment,
+               last_notified_at AS LastNotifiedAt, notifications AS Notifications
+        FROM alerts
+        """;
+
+    /// <summary>Runs <paramref name="work"/> on the locked window of one agent and probe, and commits what it wrote.</summary>
+    public async Task<T> InWindowAsync<T>(
+        string agentId, string probeId, string siteId, string kind, string target,
+        Func<AlertWindowSession, Task<T>> work, CancellationToken cancellationToken)
+    {
+        const string Ensure = """
+            INSERT INTO alert_windows (agent_id, probe_id, site_id, kind, target, entries, ever_passed, transitions, updated_at)
+            VALUES (@AgentId, @ProbeId, @SiteId, @Kind, @Target, '[]', '[]', '[]', @Now)
+            ON CONFLICT (agent_id, probe_id) DO NOTHING
+            """;
+        const string WindowColumns = """
+            SELECT agent_id AS AgentId, probe_id AS ProbeId, site_id AS SiteId, kind AS Kind, target AS Target, entries AS Entries,
+                   ever_passed AS EverPassed, transitions AS Transitions, last_change_started_at AS LastChangeStartedAt
+            FROM alert_windows WHERE agent_id = @AgentId AND probe_id = @ProbeId
+            """;
+        var now = timeProvider.GetUtcNow();
+        var key = new { AgentId = agentId, ProbeId = probeId, SiteId = siteId, Kind = kind, Target = target, Now = now };
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(Ensure, key, transaction, cancellationToken: cancellationToken));
+        var lockSuffix = database.Dialect == StorageDialect.PostgreSql ? " FOR UPDATE" : "";
+        var window = await connection.QuerySingleAsync<AlertWindowRow>(new CommandDefinition(WindowColumns + lockSuffix, key, transaction, cancellationToken: cancellationToken));
+        var open = (await connection.QueryAsync<AlertRow>(new CommandDefinition(
+            Columns + " WHERE agent_id = @AgentId AND probe_id = @ProbeId AND state <> 'resolved'", key, transaction, cancellationToken: cancellationToken))).AsList();
+        var result = await work(new AlertWindowSession(connection, transaction, window, open, now, cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
+        return result;
+    }
+
+    /// <summary>Opens an alert outside a window (agent offline); null when one with the fingerprint is open already.</summary>
+    public async Task<Guid?> OpenAsync(NewAlert alert, IReadOnlyList<string> channels, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var id = await OpenAsync(connection, transaction, alert, channels, timeProvider.GetUtcNow(), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return id;
+    }
+
+    /// <summary>Resolves the open alert with <paramref name="fingerprint"/>, if any.</summary>
+    public async Task<bool> ResolveByFingerprintAsync(string fingerprint, string? actor, string? detail, IReadOnlyList<string> channels, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var id = await connection.QuerySingleOrDefaultAsync<Guid?>(new CommandDefinition(
+            "SELECT id FROM alerts WHERE fingerprint = @Fingerprint AND state <> 'resolved'", new { Fingerprint = fingerprint }, transaction, cancellationToken: cancellationToken));
+        var resolved = id is { } alertId && await ResolveAsync(connection, transaction, alertId, actor, detail, channels, timeProvider.GetUtcNow(), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return resolved;
+    }
+
+    /// <summary>Resolves an alert by hand (the Api); false when it is not open.</summary>
+    public async Task<bool> ResolveAsync(Guid alertId, string? actor, string? comment, IReadOnlyList<string> channels, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var resolved = await ResolveAsync(connection, transaction, alertId, actor, comment, channels, timeProvider.GetUtcNow(), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return resolved;
+    }
+
+    /// <summary>Firing → acknowledged, with who, when and why; false when the alert is not firing.</summary>
+    public async Task<bool> AcknowledgeAsync(Guid alertId, string actor, string? comment, IReadOnlyList<string> channels, CancellationToken cancellationToken)
+    {
+        const string Sql = """
+            UPDATE alerts SET state = 'acknowledged', acknowledged_by = @Actor, acknowledged_at = @Now, ack_comment = @Comment, updated_at = @Now
+            WHERE id = @Id AND state = 'firing'
+            """;
+        var now = timeProvider.GetUtcNow();
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var rows = await connection.ExecuteAsync(new CommandDefinition(Sql, new { Id = alertId, Actor = actor, Comment = comment, Now = now }, transaction, cancellationToken: cancellationToken));
+        if (rows == 1)
+        {
+            await HistoryAsync(connection, transaction, alertId, now, "acknowledged", actor, comment, cancellationToken);
+            await QueueAsync(connection, transaction, alertId, channels, "acknowledged", now, cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return rows == 1;
+    }
+
+    public async Task<AlertRow?> GetAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<AlertRow>(new CommandDefinition(Columns + " WHERE id = @Id", new { Id = id }, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>Alerts, newest first, filtered by any of site, class and state.</summary>
+    public async Task<IReadOnlyList<AlertRow>> ListAsync(string? siteId, string? alertClass, string? state, int limit, CancellationToken cancellationToken)
+    {
+        var where = new List<string>();
+        if (siteId is not null)
+        {
+            where.Add("site_id = @SiteId");
+        }
+
+        if (alertClass is not null)
+        {
+            where.Add("class = @Class");
+        }
+
+        if (state is not null)
+        {
+            where.Add("state = @State");
+        }
+
+        var sql = Columns + (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "") + " ORDER BY started_at DESC, id LIMIT @Limit";
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<AlertRow>(new CommandDefinition(sql, new { SiteId = siteId, Class = alertClass, State = state, Limit = limit }, cancellationToken: cancellationToken));
+        return rows.AsList();
+    }
+
+    public async Task<IReadOnlyList<AlertHistoryRow>> HistoryAsync(Guid alertId, CancellationToken cancellationToken)
+    {
+        const string Sql = "SELECT id AS Id, alert_id AS AlertId, at AS At, event AS Event, actor AS Actor, detail AS Detail FROM alert_history WHERE alert_id = @Id ORDER BY id";
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<AlertHistoryRow>(new CommandDefinition(Sql, new { Id = alertId }, cancellationToken: cancellationToken));
+        return rows.AsList();
+    }
+
+    /// <summary>Open alerts of the given fingerprint prefix (agent-offline alerts: <c>agent-offline|</c>).</summary>
+    public async Task<IReadOnlyList<AlertRow>> ListOpenByAlertnameAsync(string alertname, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<AlertRow>(new CommandDefinition(
+            Columns + " WHERE alertname = @Alertname AND state <> 'resolved'", new { Alertname = alertname }, cancellationToken: cancellationToken));
+        return rows.AsList();
+    }
+
+    /// <summary>
+    /// Marks the firing alerts last notified before <paramref name="before"/> as notified now and queues a re-notification;
+    /// the update decides, so two replicas never both re-notify one alert.
+    /// </summary>
+    public async Task<int> QueueRenotificationsAsync(DateTimeOffset before, IReadOnlyList<string> channels, CancellationToken cancellationToken)
+    {
+        const string Sql = """
+            UPDATE alerts SET last_notified_at = @Now, notifications = notifications + 1
+            WHERE state = 'firing' AND last_notified_at < @Before
+            RETURNING id
+            """;
+        var now = timeProvider.GetUtcNow();
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var ids = (await connection.QueryAsync<Guid>(new CommandDefinition(Sql, new { Now = now, Before = before }, transaction, cancellationToken: cancellationToken))).AsList();
+        foreach (var id in ids)
+        {
+            await QueueAsync(connection, transaction, id, channels, "renotify", now, cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return ids.Count;
+    }
+
+    internal static async Task<Guid?> OpenAsync(
+        DbConnection connection, DbTransaction transaction, NewAlert alert, IReadOnlyList<string> channels, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        const string Sql = """
+            INSERT INTO alerts (id, fingerprint, alertname, site_id, agent_id, probe_id, rule_id, cause, class, severity, state, summary,
+                                description, started_at, updated_at, last_notified_at, notifications)
+            VALUES (@Id, @Fingerprint, @Alertname, @SiteId, @AgentId, @ProbeId, @RuleId, @Cause, @Class, @Severity, 'firing', @Summary,
+                    @Description, @Now, @Now, @Now, 1)
+            ON CONFLICT (fingerprint) WHERE state <> 'resolved' DO NOTHING
+            """;
+        var id = Guid.CreateVersion7(now);
+        var rows = await connection.ExecuteAsync(new CommandDefinition(Sql, new
+        {
+            Id = id, alert.Fingerprint, alert.Alertname, alert.SiteId, alert.AgentId, alert.ProbeId, alert.RuleId, alert.Cause,
+            alert.Class, alert.Severity, alert.Summary, alert.Description, Now = now,
+        }, transaction, cancellationToken: cancellationToken));
+        if (rows == 0)
+        {
+            return null;
+        }
+
+        await HistoryAsync(connection, transaction, id, now, "opened", null, alert.Description, cancellationToken);
+        await QueueAsync(connection, transaction, id, channels, "firing", now, cancellationToken);
+        return id;
+    }
+
+    internal static async Task<bool> ResolveAsync(
+        DbConnection connection, DbTransaction transaction, Guid alertId, string? actor, string? detail, IReadOnlyList<string> channels, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        const string Sql = "UPDATE alerts SET state = 'resolved', resolved_at = @Now, updated_at = @Now WHERE id = @Id AND state <> 'resolved'";
+        var rows = await connection.ExecuteAsync(new CommandDefinition(Sql, new { Id = alertId, Now = now }, transaction, cancellationToken: cancellationToken));
+        if (rows == 0)
+        {
+            return false;
+        }
+
+        await HistoryAsync(connection, transaction, alertId, now, "resolved", actor, detail, cancellationToken);
+        await QueueAsync(connection, transaction, alertId, channels, "resolved", now, cancellationToken);
+        return true;
+    }
+
+    internal static Task HistoryAsync(
+        DbConnection connection, DbTransaction transaction, Guid alertId, DateTimeOffset at, string @event, string? actor, string? detail, CancellationToken cancellationToken)
+    {
+        const string Sql = "INSERT INTO alert_history (alert_id, at, event, actor, detail) VALUES (@AlertId, @At, @Event, @Actor, @Detail)";
+        return connection.ExecuteAsync(new CommandDefinition(Sql, new { AlertId = alertId, At = at, Event = @event, Actor = actor, Detail = detail }, transaction, cancellationToken: cancellationToken));
+    }
+
+    private static async Task QueueAsync(
+        DbConnection connection, DbTransaction transaction, Guid alertId, IReadOnlyList<string> channels, string action, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        const string Sql = """
+            INSERT INTO alert_notifications (alert_id, channel, action, status, attempts, created_at, next_attempt_at)
+            VALUES (@AlertId, @Channel, @Action, 'pending', 0, @Now, @Now)
+            """;
+        foreach (var channel in channels)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(Sql, new { AlertId = alertId, Channel = channel, Action = action, Now = now }, transaction, cancellationToken: cancellationToken));
+        }
+    }
+}

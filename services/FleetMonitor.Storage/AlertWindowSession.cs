@@ -1,0 +1,55 @@
+using System.Data.Common;
+using Dapper;
+
+namespace FleetMonitor.Storage;
+
+/// <summary>
+/// One agent and probe's evaluation inside one transaction: the window row is locked (PostgreSQL: FOR UPDATE; SQLite
+/// has one writer), so replicas evaluating the same agent and probe take turns, and the alerts and notifications
+/// written here commit together with the window.
+/// </summary>
+public sealed class AlertWindowSession
+{
+    private readonly DbConnection _connection;
+    private readonly DbTransaction _transaction;
+    private readonly DateTimeOffset _now;
+    private readonly CancellationToken _cancellationToken;
+
+    internal AlertWindowSession(DbConnection connection, DbTransaction transaction, AlertWindowRow window, IReadOnlyList<AlertRow> openAlerts, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        _connection = connection;
+        _transaction = transaction;
+        Window = window;
+        OpenAlerts = openAlerts;
+        _now = now;
+        _cancellationToken = cancellationToken;
+    }
+
+    public AlertWindowRow Window { get; }
+
+    /// <summary>The agent and probe's alerts that are not resolved.</summary>
+    public IReadOnlyList<AlertRow> OpenAlerts { get; }
+
+    public DateTimeOffset Now => _now;
+
+    public Task SaveWindowAsync(AlertWindowRow window)
+    {
+        const string Sql = """
+            UPDATE alert_windows SET site_id = @SiteId, kind = @Kind, target = @Target, entries = @Entries, ever_passed = @EverPassed,
+                transitions = @Transitions, last_change_started_at = @LastChangeStartedAt, updated_at = @Now
+            WHERE agent_id = @AgentId AND probe_id = @ProbeId
+            """;
+        return _connection.ExecuteAsync(new CommandDefinition(Sql, new
+        {
+            window.SiteId, window.Kind, window.Target, window.Entries, window.EverPassed, window.Transitions,
+            window.LastChangeStartedAt, Now = _now, window.AgentId, window.ProbeId,
+        }, _transaction, cancellationToken: _cancellationToken));
+    }
+
+    /// <summary>Opens the alert unless one with its fingerprint is open; queues its notifications.</summary>
+    public Task<Guid?> OpenAlertAsync(NewAlert alert, IReadOnlyList<string> channels) =>
+        AlertStore.OpenAsync(_connection, _transaction, alert, channels, _now, _cancellationToken);
+
+    public Task<bool> ResolveAlertAsync(Guid alertId, string? actor, string? detail, IReadOnlyList<string> channels) =>
+        AlertStore.ResolveAsync(_connection, _transaction, alertId, actor, detail, channels, _now, _cancellationToken);
+}

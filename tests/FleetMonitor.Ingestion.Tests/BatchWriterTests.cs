@@ -1,0 +1,155 @@
+using Dapper;
+using FleetMonitor.Contracts;
+using FleetMonitor.Ingestion.Results;
+using FleetMonitor.ServiceDefaults;
+using FleetMonitor.Storage;
+using TestResults = FleetMonitor.Storage.Tests.Results;
+using MassTransit;
+using MassTransit.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using FleetMonitor.Storage.Tests;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace FleetMonitor.Ingestion.Tests;
+
+/// <summary>
+/// The batch writer completes every queued write on every path (stored, transient failure, permanent failure,
+/// shutdown), and the relay publishes what it stored to the outbox, in order, once.
+/// </summary>
+public sealed class BatchWriterTests
+{
+    [Fact]
+    public async Task A_database_that_cannot_be_reached_fails_the_write_as_transient()
+    {
+        // A Unix socket folder that does not exist: the connection is refused at once, and no port is involved.
+        var database = new Database(StorageDialect.PostgreSql, $"Host=/nonexistent-{Guid.NewGuid():N};Username=x;Password=x;Database=x;Timeout=2");
+        await using var writer = await StartWriterAsync(database);
+
+        var error = await Assert.ThrowsAsync<TransientStorageException>(() => writer.Writer.WriteAsync([TestResults.Make(Now())], CancellationToken.None));
+        Assert.True(TransientFailures.IsTransient(error.InnerException!));
+    }
+
+    [Fact]
+    public async Task A_permanent_database_error_fails_the_write_as_it_is()
+    {
+        // SQLite without the schema: "no such table" will never pass by itself.
+        var path = Path.Combine(Path.GetTempPath(), $"fm-unmigrated-{Guid.NewGuid():N}.db");
+        try
+        {
+            await using var writer = await StartWriterAsync(new Database(StorageDialect.Sqlite, $"Data Source={path}"));
+            var error = await Assert.ThrowsAnyAsync<Exception>(() => writer.Writer.WriteAsync([TestResults.Make(Now())], CancellationToken.None));
+            Assert.IsNotType<TransientStorageException>(error);
+            Assert.Contains("no such table", error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public async Task A_write_waiting_for_its_batch_is_cancelled_when_the_writer_stops()
+    {
+        await using var db = await TestDatabase.CreateAsync(StorageDialect.Sqlite);
+        var writer = await StartWriterAsync(db.Database, new IngestionOptions { MaxBatchSize = 10_000, MaxBatchDelay = TimeSpan.FromSeconds(10) });
+        var write = writer.Writer.WriteAsync([TestResults.Make(Now())], CancellationToken.None);
+        await Task.Delay(200);
+        Assert.False(write.IsCompleted, "the write completed before its batch was due");
+
+        await writer.DisposeAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => write);
+    }
+
+    [Fact]
+    public async Task Stored_changes_go_through_the_outbox_and_the_relay_publishes_them_in_order_once()
+    {
+        await using var db = await TestDatabase.CreateAsync(StorageDialect.Sqlite);
+        var services = new ServiceCollection()
+            .AddSingleton(db.Database)
+            .AddSingleton(TimeProvider.System)
+            .AddSingleton<StateChangeOutbox>()
+            .AddSingleton<ResultStore>()
+            .AddSingleton<IngestionMetrics>()
+            .AddSingleton(Options.Create(new IngestionOptions { RelayPollInterval = TimeSpan.FromMilliseconds(50) }))
+            .AddLogging()
+            .AddSingleton(Options.Create(new BusOptions()))
+            .AddSingleton<AlertingQueueDeclaration>()
+            .AddSingleton<StateChangeRelay>()
+            .AddSingleton<ResultBatchWriter>()
+            .AddMassTransitTestHarness()
+            .BuildServiceProvider(true);
+        await using var _ = services;
+        var harness = services.GetRequiredService<ITestHarness>();
+        await harness.Start();
+        var writer = services.GetRequiredService<ResultBatchWriter>();
+        var relay = services.GetRequiredService<StateChangeRelay>();
+        await writer.StartAsync(CancellationToken.None);
+
+        // ok → failed → ok → failed for one probe: four changes, each in its own batch.
+        var start = Now();
+        var outcomes = new[] { ProbeOutcome.Ok, ProbeOutcome.Failed, ProbeOutcome.Ok, ProbeOutcome.Failed };
+        var results = outcomes.Select((o, i) => TestResults.Make(start.AddSeconds(i), outcome: o)).ToList();
+        foreach (var result in results)
+        {
+            await writer.WriteAsync([result], CancellationToken.None);
+        }
+
+        var outbox = services.GetRequiredService<StateChangeOutbox>();
+        Assert.Equal(4, await outbox.CountUnsentAsync(CancellationToken.None));
+
+        await relay.StartAsync(CancellationToken.None);
+        try
+        {
+            for (var i = 0; i < 400 && await outbox.CountUnsentAsync(CancellationToken.None) > 0; i++)
+            {
+                await Task.Delay(50);
+            }
+
+            Assert.Equal(0, await outbox.CountUnsentAsync(CancellationToken.None));
+            var published = harness.Published.Select<ProbeStateChanged>().Select(p => p.Context.Message).ToList();
+            Assert.Equal(results.Select(r => r.Id), published.Select(p => p.ResultId));
+            Assert.Equal(outcomes, published.Select(p => p.Outcome));
+            Assert.True(published.Select(p => p.Sequence).SequenceEqual(published.Select(p => p.Sequence).Order()));
+            Assert.All(published, p => Assert.True(p.Sequence > 0));
+
+            // Marked sent, not published again on the next passes.
+            relay.Wake();
+            await Task.Delay(300);
+            Assert.Equal(4, harness.Published.Select<ProbeStateChanged>().Count());
+            await using var connection = await db.Database.OpenAsync(CancellationToken.None);
+            Assert.Equal(4, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM state_change_outbox WHERE sent_at IS NOT NULL"));
+        }
+        finally
+        {
+            await relay.StopAsync(CancellationToken.None);
+            await writer.StopAsync(CancellationToken.None);
+        }
+    }
+
+    private static DateTimeOffset Now() => TimeProvider.System.GetUtcNow().AddMinutes(-1);
+
+    private static async Task<RunningWriter> StartWriterAsync(Database database, IngestionOptions? options = null)
+    {
+        var time = TimeProvider.System;
+        var opts = Options.Create(options ?? new IngestionOptions());
+        var outbox = new StateChangeOutbox(database, time);
+        var relay = new StateChangeRelay(outbox, MassTransit.Bus.Factory.CreateUsingInMemory(_ => { }), new AlertingQueueDeclaration(Options.Create(new BusOptions())), opts, time, NullLogger<StateChangeRelay>.Instance);
+        var writer = new ResultBatchWriter(new ResultStore(database, outbox, time), relay, new IngestionMetrics(), opts, time, NullLogger<ResultBatchWriter>.Instance);
+        await writer.StartAsync(CancellationToken.None);
+        return new RunningWriter(writer, relay);
+    }
+
+    private sealed class RunningWriter(ResultBatchWriter writer, StateChangeRelay relay) : IAsyncDisposable
+    {
+        public ResultBatchWriter Writer => writer;
+
+        public async ValueTask DisposeAsync()
+        {
+            await writer.StopAsync(CancellationToken.None);
+            writer.Dispose();
+            relay.Dispose();
+        }
+    }
+}

@@ -1,0 +1,125 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using FleetMonitor.Contracts;
+using FleetMonitor.Probes;
+using FleetMonitor.Probes.Nat;
+using FleetMonitor.Reflector.Tests.Support;
+using Xunit.Abstractions;
+
+namespace FleetMonitor.Reflector.Tests.Nat;
+
+/// <summary>
+/// The nat probe against real Linux routers built as some home routers behave: a filter that admits any address any
+/// LAN socket has sent to, and a machine that stalls (SIGSTOP, then SIGCONT past the deadline) while the probe runs.
+/// </summary>
+public sealed class NatHomeRouterNetnsTests(ITestOutputHelper output)
+{
+    private static readonly Dictionary<string, string> Credentials = new()
+    {
+        ["username"] = StunReflector.Username,
+        ["password"] = StunReflector.Password,
+    };
+
+    /// <summary>
+    /// The filter is address-dependent, kept per host: were the mapping tests' packets to the alternate address sent
+    /// before the filtering tests were decided, the alternate's answer to the filtering socket would be let in and the
+    /// verdict would read endpoint-independent. Both our Reflector and coturn must give the ground truth.
+    /// </summary>
+    [Fact]
+    public async Task A_host_wide_address_filter_is_address_dependent()
+    {
+        using var net = NatTopology.Create(RouterNat.HostWideAddressFilter);
+        await using var reflector = await StunReflector.StartAsync(net);
+        await using var coturn = await CoturnPeer.StartAsync(net);
+
+        // Generous timeouts: the probe ends once the verdict is decided (about 3 s), the timeout only bounds a starved machine.
+        var oursTask = NatProbeRunner.RunAsync(net, StunReflector.Target, TimeSpan.FromSeconds(15), new Dictionary<string, string>(Credentials) { ["max_lifetime_s"] = "0" });
+        var coturnTask = NatProbeRunner.RunAsync(net, CoturnPeer.Target, TimeSpan.FromSeconds(15), new Dictionary<string, string> { ["max_lifetime_s"] = "0" });
+        var (ours, againstCoturn) = (await oursTask, await coturnTask);
+        output.WriteLine(JsonSerializer.Serialize(ours, WireFormat.Options));
+        output.WriteLine(JsonSerializer.Serialize(againstCoturn, WireFormat.Options));
+
+        foreach (var observation in new[] { ours, againstCoturn })
+        {
+            Assert.Equal("endpoint_independent", observation.Facts["nat_mapping"]);
+            Assert.Equal("address_dependent", observation.Facts["nat_filtering"]);
+            Assert.Equal("restricted_cone", observation.Facts["nat_type"]);
+            Assert.Contains(NatFindingCodes.FilteringAddressDependent, observation.Findings);
+            Assert.DoesNotContain(NatFindingCodes.ExposureFilteringOpen, observation.Findings);
+            Assert.DoesNotContain(NatFindingCodes.Incomplete, observation.Findings);
+        }
+    }
+
+    /// <summary>
+    /// The probe's process is stopped once mapping and filtering are decided (the router has passed the answer to mapping
+    /// test II, which is sent only after the filtering verdict) and continued after its deadline: it reports what it had
+    /// decided, not a bare <c>nat.incomplete</c>.
+    /// </summary>
+    [Fact]
+    public async Task A_stall_past_the_deadline_keeps_what_was_decided()
+    {
+        using var net = NatTopology.Create(RouterNat.Masquerade);
+        await using var reflector = await StunReflector.StartAsync(net);
+        const string mapping2Reply = "fm-mapping2-reply";
+        net.CountFromWan(NatTopology.AlternateAddress, StunReflector.PrimaryPort, mapping2Reply);
+
+        var timeout = TimeSpan.FromSeconds(10);
+        var info = new ProcessStartInfo(NetnsPrerequisites.Ip) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in (string[])
+        [
+            "netns", "exec", net.Client, Command.Dotnet, Path.Combine(AppContext.BaseDirectory, "FleetMonitor.Probes.NetnsRunner.dll"),
+            "probe", "nat", StunReflector.Target, "--timeout-ms", ((int)timeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture),
+            "--username", StunReflector.Username, "--password", StunReflector.Password, "--max_lifetime_s", "60",
+        ])
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        using var runner = Process.Start(info) ?? throw new InvalidOperationException("the runner did not start");
+        var stdout = runner.StandardOutput.ReadToEndAsync();
+        var stderr = runner.StandardError.ReadToEndAsync();
+        try
+        {
+            // ip netns exec replaces itself with the runner: this pid is the probe's process.
+            var waited = Stopwatch.StartNew();
+            while (net.ForwardCount(mapping2Reply) == 0)
+            {
+                Assert.True(waited.Elapsed < TimeSpan.FromSeconds(30) && !runner.HasExited, "mapping test II was never answered");
+                await Task.Delay(50);
+            }
+
+            // The answer is on the way to the process: a moment for it to read it, then the stall.
+            await Task.Delay(TimeSpan.FromMilliseconds(1500));
+            Assert.False(runner.HasExited, "the probe ended before the stall");
+            var stoppedAt = waited.Elapsed;
+            Command.Run("kill", "-STOP", runner.Id.ToString(CultureInfo.InvariantCulture));
+            await Task.Delay(timeout + TimeSpan.FromSeconds(2));
+            Command.Run("kill", "-CONT", runner.Id.ToString(CultureInfo.InvariantCulture));
+            using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            await runner.WaitForExitAsync(limit.Token);
+            output.WriteLine($"stopped {stoppedAt.TotalSeconds:0.0} s after the start, continued {(timeout + TimeSpan.FromSeconds(2)).TotalSeconds:0} s later");
+        }
+        finally
+        {
+            if (!runner.HasExited)
+            {
+                Command.TryRun("kill", "-CONT", runner.Id.ToString(CultureInfo.InvariantCulture));
+                runner.Kill(entireProcessTree: true);
+            }
+        }
+
+        var json = await stdout;
+        output.WriteLine(json);
+        output.WriteLine(await stderr);
+        var observation = JsonSerializer.Deserialize<ProbeObservation>(json, WireFormat.Options)!;
+
+        Assert.Equal("endpoint_independent", observation.Facts["nat_mapping"]);
+        Assert.Equal("address_and_port_dependent", observation.Facts["nat_filtering"]);
+        Assert.Equal("port_restricted_cone", observation.Facts["nat_type"]);
+        Assert.StartsWith($"{NatTopology.RouterWanAddress}:", observation.Facts["mapped_address"], StringComparison.Ordinal);
+        Assert.Contains(NatFindingCodes.MappingEndpointIndependent, observation.Findings);
+        Assert.Contains(NatFindingCodes.FilteringAddressAndPortDependent, observation.Findings);
+        Assert.DoesNotContain(NatFindingCodes.Incomplete, observation.Findings);
+    }
+}
