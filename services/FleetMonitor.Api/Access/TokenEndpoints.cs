@@ -1,3 +1,4 @@
+using FleetMonitor.Api.Definitions;
 using FleetMonitor.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -25,7 +26,7 @@ public static class TokenEndpoints
         }
 
         var errors = new RequestErrors();
-        var body = await JsonBody.ReadAsync<CreateTokenRequest>(request, errors, "A JSON object with name and role", cancellationToken);
+        var body = await JsonBody.ReadAsync<CreateTokenRequest>(request, errors, cancellationToken);
         if (body is null)
         {
             return errors.ToProblem();

@@ -1,3 +1,4 @@
+using FleetMonitor.Api.Definitions;
 using FleetMonitor.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
@@ -26,7 +27,7 @@ public static class UserEndpoints
         }
 
         var errors = new RequestErrors();
-        var body = await JsonBody.ReadAsync<CreateUserRequest>(request, errors, "A JSON object with name, password and role", cancellationToken);
+        var body = await JsonBody.ReadAsync<CreateUserRequest>(request, errors, cancellationToken);
         if (body is null)
         {
             return errors.ToProblem();
@@ -61,7 +62,7 @@ public static class UserEndpoints
         }
 
         var errors = new RequestErrors();
-        var body = await JsonBody.ReadAsync<UpdateUserRequest>(request, errors, "A JSON object with role, disabled or password", cancellationToken);
+        var body = await JsonBody.ReadAsync<UpdateUserRequest>(request, errors, cancellationToken);
         if (body is null)
         {
             return errors.ToProblem();

@@ -1,4 +1,5 @@
 using FleetMonitor.Api.Access;
+using FleetMonitor.Api.Definitions;
 using FleetMonitor.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -45,7 +46,7 @@ public static class SiteEndpoints
         }
 
         var errors = new RequestErrors();
-        var body = await JsonBody.ReadAsync<CreateSiteRequest>(request, errors, "A JSON object with id, name and timeZone", cancellationToken);
+        var body = await JsonBody.ReadAsync<CreateSiteRequest>(request, errors, cancellationToken);
         if (body is null)
         {
             return errors.ToProblem();
