@@ -23,11 +23,11 @@ internal static class FuzzRun
         var fuzz = new FuzzMessages(seed);
         var started = TimeProvider.System.GetTimestamp();
         var properties = new BasicProperties { Persistent = true, ContentType = "application/json" };
-        var confirms = new List<ValueTask>(500);
+        var confirms = new List<Task>(500);
         for (long i = 0; i < count; i++)
         {
             var (routingKey, body) = fuzz.Next(TimeProvider.System.GetUtcNow());
-            confirms.Add(channel.BasicPublishAsync(WireFormat.AgentExchange, routingKey, mandatory: false, properties, body));
+            confirms.Add(channel.BasicPublishAsync(WireFormat.AgentExchange, routingKey, mandatory: false, properties, body).AsTask());
             if (confirms.Count == 500)
             {
                 foreach (var confirm in confirms)

@@ -1,4 +1,3 @@
-using FleetMonitor.Api.Definitions;
 using FleetMonitor.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -26,7 +25,7 @@ public static class TokenEndpoints
         }
 
         var errors = new RequestErrors();
-        var body = await JsonBody.ReadAsync<CreateTokenRequest>(request, errors, cancellationToken);
+        var body = await JsonBody.ReadAsync<CreateTokenRequest>(request, errors, "A JSON object with name and role", cancellationToken);
         if (body is null)
         {
             return errors.ToProblem();

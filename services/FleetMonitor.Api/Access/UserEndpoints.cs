@@ -1,4 +1,3 @@
-using FleetMonitor.Api.Definitions;
 using FleetMonitor.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
@@ -27,7 +26,7 @@ public static class UserEndpoints
         }
 
         var errors = new RequestErrors();
-        var body = await JsonBody.ReadAsync<CreateUserRequest>(request, errors, cancellationToken);
+        var body = await JsonBody.ReadAsync<CreateUserRequest>(request, errors, "A JSON object with name, password and role", cancellationToken);
         if (body is null)
         {
             return errors.ToProblem();
@@ -62,7 +61,7 @@ public static class UserEndpoints
         }
 
         var errors = new RequestErrors();
-        var body = await JsonBody.ReadAsync<UpdateUserRequest>(request, errors, cancellationToken);
+        var body = await JsonBody.ReadAsync<UpdateUserRequest>(request, errors, "A JSON object with role, disabled or password", cancellationToken);
         if (body is null)
         {
             return errors.ToProblem();

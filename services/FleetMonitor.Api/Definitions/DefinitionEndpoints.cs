@@ -59,7 +59,7 @@ public static class DefinitionEndpoints
         }
 
         var errors = new RequestErrors();
-        var body = await JsonBody.ReadAsync<DefinitionRequest>(request, errors, cancellationToken);
+        var body = await JsonBody.ReadAsync<DefinitionRequest>(request, errors, "A JSON object with the probe definition", cancellationToken);
         var now = timeProvider.GetUtcNow();
         var draft = body is null ? null : DefinitionRules.Validate(siteId, id, body, now, errors);
         return draft is null
@@ -77,7 +77,7 @@ public static class DefinitionEndpoints
         }
 
         var errors = new RequestErrors();
-        var body = await JsonBody.ReadAsync<DefinitionRequest>(request, errors, cancellationToken);
+        var body = await JsonBody.ReadAsync<DefinitionRequest>(request, errors, "A JSON object with the probe definition", cancellationToken);
         var now = timeProvider.GetUtcNow();
         var draft = body is null ? null : DefinitionRules.Validate(siteId, id, body, now, errors);
         if (draft is null)
@@ -133,7 +133,7 @@ public static class DefinitionEndpoints
         }
 
         var errors = new RequestErrors();
-        var body = await JsonBody.ReadAsync<RunNowRequest>(request, errors, cancellationToken);
+        var body = await JsonBody.ReadAsync<RunNowRequest>(request, errors, "A JSON object naming the definition or ad-hoc probe and the agents", cancellationToken);
         if (body is null)
         {
             return errors.ToProblem();

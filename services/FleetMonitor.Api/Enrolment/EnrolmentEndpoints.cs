@@ -42,7 +42,7 @@ public static partial class EnrolmentEndpoints
         }
 
         var errors = new RequestErrors();
-        var body = await JsonBody.ReadAsync<CreateTokenRequest>(request, errors, cancellationToken);
+        var body = await JsonBody.ReadAsync<CreateTokenRequest>(request, errors, "A JSON object with the token's expiry and maximum uses", cancellationToken);
         if (body is null)
         {
             return errors.ToProblem();
@@ -113,7 +113,7 @@ public static partial class EnrolmentEndpoints
         TimeProvider timeProvider, CancellationToken cancellationToken)
     {
         var errors = new RequestErrors();
-        var body = await JsonBody.ReadAsync<EnrolRequest>(request, errors, cancellationToken);
+        var body = await JsonBody.ReadAsync<EnrolRequest>(request, errors, "A JSON object with the enrolment token", cancellationToken);
         if (body is null)
         {
             return errors.ToProblem();

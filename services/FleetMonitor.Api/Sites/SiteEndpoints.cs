@@ -1,5 +1,4 @@
 using FleetMonitor.Api.Access;
-using FleetMonitor.Api.Definitions;
 using FleetMonitor.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -46,7 +45,7 @@ public static class SiteEndpoints
         }
 
         var errors = new RequestErrors();
-        var body = await JsonBody.ReadAsync<CreateSiteRequest>(request, errors, cancellationToken);
+        var body = await JsonBody.ReadAsync<CreateSiteRequest>(request, errors, "A JSON object with id, name and timeZone", cancellationToken);
         if (body is null)
         {
             return errors.ToProblem();
