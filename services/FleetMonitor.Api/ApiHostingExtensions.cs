@@ -50,15 +50,21 @@ public static class ApiHostingExtensions
         api.MapSiteEndpoints();
         api.MapAgentEndpoints();
         api.MapFleetEndpoints();
-        api.MapDefinitionEndpoints();
+        // Probe definitions and policies are admin matters; running a probe now is an operator's.
+        api.MapDefinitionEndpoints().RequireRoles((method, pattern) =>
+            IsRead(method) ? AccessRoles.Viewer : pattern.EndsWith("/probe-now", StringComparison.Ordinal) ? AccessRoles.Operator : AccessRoles.Admin);
         api.MapUserEndpoints();
         api.MapTokenEndpoints();
         api.MapAuditEndpoints();
-        api.MapEnrolmentEndpoints();
-        api.MapEnrolEndpoint();
-        api.MapAlertEndpoints();
-        api.MapPolicyEndpoints();
+        // Enrolment tokens and Reflector credentials are secrets: admins only, reading included.
+        api.MapEnrolmentEndpoints().RequireAdmin();
+        // An agent enrols with the site's enrolment token in the body: no user, no cookie.
+        api.MapEnrolEndpoint().AllowAnonymous().DisableAntiforgery();
+        api.MapAlertEndpoints().RequireRoles((method, _) => IsRead(method) ? AccessRoles.Viewer : AccessRoles.Operator);
+        api.MapPolicyEndpoints().RequireRoles((method, _) => IsRead(method) ? AccessRoles.Viewer : AccessRoles.Admin);
         app.MapDashboard();
         return app;
     }
+
+    private static bool IsRead(string method) => HttpMethods.IsGet(method) || HttpMethods.IsHead(method);
 }

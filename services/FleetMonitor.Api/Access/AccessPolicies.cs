@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Authorization;
+
 namespace FleetMonitor.Api.Access;
 
 /// <summary>
@@ -32,4 +34,22 @@ public static class AccessPolicies
     /// <summary>Admins only.</summary>
     public static TBuilder RequireAdmin<TBuilder>(this TBuilder builder)
         where TBuilder : IEndpointConventionBuilder => builder.RequireAuthorization(Admin);
+
+    /// <summary>
+    /// Puts a role on each endpoint of a group by its method and route pattern, for a group whose routes need
+    /// different roles: <c>group.RequireRoles((method, pattern) =&gt; method == "GET" ? AccessRoles.Viewer : AccessRoles.Admin)</c>.
+    /// </summary>
+    public static TBuilder RequireRoles<TBuilder>(this TBuilder builder, Func<string, string, string> roleFor)
+        where TBuilder : IEndpointConventionBuilder
+    {
+        builder.Add(endpoint =>
+        {
+            var methods = endpoint.Metadata.OfType<IHttpMethodMetadata>().LastOrDefault()?.HttpMethods ?? ["*"];
+            var pattern = (endpoint as RouteEndpointBuilder)?.RoutePattern.RawText ?? "";
+            // Several methods on one endpoint: the strictest of their roles.
+            var role = methods.Select(m => roleFor(m, pattern)).MaxBy(AccessRoles.Rank) ?? AccessRoles.Admin;
+            endpoint.Metadata.Add(new AuthorizeAttribute(For(role)));
+        });
+        return builder;
+    }
 }

@@ -16,7 +16,10 @@ internal sealed class CsrfProtection(RequestDelegate next, IAntiforgery antiforg
     {
         var method = context.Request.Method;
         var safe = HttpMethods.IsGet(method) || HttpMethods.IsHead(method) || HttpMethods.IsOptions(method) || HttpMethods.IsTrace(method);
-        if (safe || context.Request.Headers.Authorization.Count > 0 || context.GetEndpoint() is null)
+        // An endpoint that takes no cookie (agents' enrolment, with its token in the body) opts out with DisableAntiforgery().
+        var endpoint = context.GetEndpoint();
+        if (safe || context.Request.Headers.Authorization.Count > 0 || endpoint is null
+            || endpoint.Metadata.GetMetadata<IAntiforgeryMetadata>() is { RequiresValidation: false })
         {
             await next(context);
             return;

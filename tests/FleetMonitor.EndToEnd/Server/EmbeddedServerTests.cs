@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using FleetMonitor.EndToEnd.Support;
 
 namespace FleetMonitor.EndToEnd.Server;
@@ -48,7 +49,38 @@ public sealed class EmbeddedServerTests
         server.BeginErrorReadLine();
         try
         {
-            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+            // First start: the server prints a one-time password for "admin"; the Api answers nobody who is not signed in.
+            var password = await Eventually.WaitAsync(
+                () =>
+                {
+                    Assert.False(server.HasExited, $"The server exited:\n{output}");
+                    lock (output)
+                    {
+                        var match = Regex.Match(output.ToString(), @"created admin with the password (\S+) ");
+                        return Task.FromResult(match.Success ? match.Groups[1].Value : "");
+                    }
+                },
+                p => p.Length > 0,
+                TimeSpan.FromSeconds(60),
+                "the first admin's password in the server's output");
+            using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+            await Eventually.WaitAsync(
+                async () =>
+                {
+                    try
+                    {
+                        return (await http.GetAsync("/alive")).StatusCode;
+                    }
+                    catch (HttpRequestException)
+                    {
+                        return default;
+                    }
+                },
+                s => s == HttpStatusCode.OK,
+                TimeSpan.FromSeconds(60),
+                "the server's /alive");
+            Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync("/api/fleet/state")).StatusCode);
+            await SignInAsync(http, "admin", password);
             var state = await Eventually.WaitAsync(
                 async () =>
                 {
@@ -89,6 +121,21 @@ public sealed class EmbeddedServerTests
             await server.WaitForExitAsync();
             workDir.Delete(recursive: true);
         }
+    }
+
+    private static async Task SignInAsync(HttpClient http, string user, string password)
+    {
+        var page = await http.GetStringAsync("/login");
+        var token = Regex.Match(page, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"");
+        Assert.True(token.Success, $"No antiforgery field in the sign-in page: {page}");
+        using var form = new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = WebUtility.HtmlDecode(token.Groups[1].Value),
+            ["username"] = user,
+            ["password"] = password,
+        });
+        var answer = await http.PostAsync("/login", form);
+        Assert.True(answer.StatusCode == HttpStatusCode.Redirect, $"Sign-in as {user} answered {answer.StatusCode}");
     }
 
     private static HashSet<string> ProbeIds(JsonElement state) =>
