@@ -48,6 +48,13 @@ fi  # NO_REFLECTOR=1: media, nat, sip and sip-alg probe closed loopback ports an
 vhost="fm-footprint-$$"
 rabbitmqctl -q add_vhost "$vhost"
 rabbitmqctl -q set_permissions -p "$vhost" fleetmonitor '.*' '.*' '.*'
+# A queue for the results, as Ingestion's would be: without one every message is returned and dead-lettered.
+admin=(rabbitmqadmin -u fleetmonitor -p fleetmonitor -V "$vhost")
+"${admin[@]}" declare exchange name=fleetmonitor.agent type=topic durable=true >/dev/null
+"${admin[@]}" declare queue name=footprint-results durable=true arguments='{"x-max-length":100000}' >/dev/null
+for key in 'result.#' 'results.#' 'heartbeat.#'; do
+  "${admin[@]}" declare binding source=fleetmonitor.agent destination=footprint-results routing_key="$key" >/dev/null
+done
 
 cat >"$work/agent.json" <<JSON
 {
