@@ -8,7 +8,7 @@ namespace FleetMonitor.Agent;
 /// Validates the whole agent configuration at start: the data annotations (generated code), schedules, kinds and each
 /// probe's parameters. Each failure is one line naming the setting (<c>Agent:Probes:1:Cron: ...</c>).
 /// </summary>
-internal sealed class AgentOptionsValidator(ProbeCatalog catalog) : IValidateOptions<AgentOptions>
+internal sealed partial class AgentOptionsValidator(ProbeCatalog catalog) : IValidateOptions<AgentOptions>
 {
     private readonly AgentOptionsAnnotationValidator _annotations = new();
 
@@ -88,5 +88,20 @@ internal sealed class AgentOptionsValidator(ProbeCatalog catalog) : IValidateOpt
     /// Turns a generated message ("... 'Agent.Probes[0].Id' ... The Agent.Probes[0].Id field is required.") into the
     /// configuration's own spelling, <c>Agent:Probes:0:Id: ...</c>.
     /// </summary>
-    internal static string SettingPath(string failure) => failure;
+    internal static string SettingPath(string failure)
+    {
+        var name = DisplayName().Match(failure);
+        if (!name.Success)
+        {
+            return failure;
+        }
+
+        var path = name.Value.Replace("[", ":", StringComparison.Ordinal).Replace("]", "", StringComparison.Ordinal).Replace('.', ':');
+        var separator = failure.IndexOf(": ", StringComparison.Ordinal);
+        var text = (separator >= 0 ? failure[(separator + 2)..] : failure).Replace(" " + name.Value, "", StringComparison.Ordinal);
+        return $"{path}: {text}";
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"Agent(?:\.\w+|\[\d+\])+")]
+    private static partial System.Text.RegularExpressions.Regex DisplayName();
 }

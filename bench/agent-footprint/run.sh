@@ -36,16 +36,25 @@ dnsmasq --no-daemon --no-resolv --no-hosts --port "$dns_port" --listen-address 1
   --srv-host=_sips._tcp.pbx.test,pbx.test,5061 >/dev/null 2>&1 &
 pids+=($!)
 echo_port=$(free_port); sip_port=$(free_port); web_port=$(free_port); stun_port=$(free_port); stun_alt_port=$(free_port)
+if [ -z "${NO_REFLECTOR:-}" ]; then
 dotnet build services/FleetMonitor.Reflector -c Release -v q >/dev/null
 ASPNETCORE_URLS="http://127.0.0.1:$web_port" dotnet services/FleetMonitor.Reflector/bin/Release/net10.0/FleetMonitor.Reflector.dll \
   --Reflector:Echo:Endpoints:0="127.0.0.1:$echo_port" --Reflector:SipMirror:Endpoints:0="127.0.0.1:$sip_port" \
   --Reflector:Stun:PrimaryAddress=127.0.0.1 --Reflector:Stun:AlternateAddress=127.0.0.2 \
   --Reflector:Stun:PrimaryPort="$stun_port" --Reflector:Stun:AlternatePort="$stun_alt_port" >"$work/reflector.log" 2>&1 &
 pids+=($!)
+fi  # NO_REFLECTOR=1: media, nat, sip and sip-alg probe closed loopback ports and fail
 
 vhost="fm-footprint-$$"
 rabbitmqctl -q add_vhost "$vhost"
 rabbitmqctl -q set_permissions -p "$vhost" fleetmonitor '.*' '.*' '.*'
+# A queue for the results, as Ingestion's would be: without one every message is returned and dead-lettered.
+admin=(rabbitmqadmin -u fleetmonitor -p fleetmonitor -V "$vhost")
+"${admin[@]}" declare exchange name=fleetmonitor.agent type=topic durable=true >/dev/null
+"${admin[@]}" declare queue name=footprint-results durable=true arguments='{"x-max-length":100000}' >/dev/null
+for key in 'result.#' 'results.#' 'heartbeat.#'; do
+  "${admin[@]}" declare binding source=fleetmonitor.agent destination=footprint-results routing_key="$key" >/dev/null
+done
 
 cat >"$work/agent.json" <<JSON
 {

@@ -51,7 +51,16 @@ internal static class AgentCommandLine
         }
 
         using var cancel = new CancellationTokenSource();
-        return await parse.InvokeAsync(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false }, cancel.Token);
+        try
+        {
+            return await parse.InvokeAsync(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false }, cancel.Token);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // One line, not a stack trace: under a service manager a trace reads as a crash loop.
+            await error.WriteLineAsync($"error: {e.Message} ({e.GetType().Name})");
+            return ExitCodes.Software;
+        }
     }
 
     private static async Task<int> ReportUsageErrorsAsync(ParseResult parse, TextWriter error)

@@ -11,6 +11,9 @@ internal static class ExitCodes
     /// <summary>The command line was wrong: unknown command, option or parameter, malformed target.</summary>
     public const int Usage = 2;
 
+    /// <summary>Something failed that is neither the command line nor the configuration (EX_SOFTWARE).</summary>
+    public const int Software = 70;
+
     /// <summary>The configuration is missing or invalid (EX_CONFIG of sysexits.h).</summary>
     public const int Configuration = 78;
 }

@@ -16,7 +16,16 @@ internal static class ProbeCommand
         Description = "seconds the whole probe may take (1-600)",
         DefaultValueFactory = _ => 10,
         Recursive = true,
-        Validators = { r => { if (r.GetValueOrDefault<int>() is < 1 or > 600) r.AddError("--timeout must be whole seconds from 1 to 600"); } },
+        CustomParser = r =>
+        {
+            if (r.Tokens is [var token] && int.TryParse(token.Value, System.Globalization.CultureInfo.InvariantCulture, out var seconds) && seconds is >= 1 and <= 600)
+            {
+                return seconds;
+            }
+
+            r.AddError($"--timeout must be whole seconds from 1 to 600, not '{string.Join(' ', r.Tokens.Select(t => t.Value))}'");
+            return 0;
+        },
     };
 
     private static readonly Option<string> Format = new Option<string>("--format")

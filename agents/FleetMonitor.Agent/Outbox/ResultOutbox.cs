@@ -69,8 +69,9 @@ public sealed class ResultOutbox : IDisposable
                 key   TEXT PRIMARY KEY,
                 value TEXT NOT NULL
             );
-            SELECT COUNT(*) FROM outbox;
             """;
+        command.ExecuteNonQuery();
+        command.CommandText = "SELECT COUNT(*) FROM outbox";
         _depth = (long)(command.ExecuteScalar() ?? 0L);
     }
 

@@ -33,8 +33,10 @@ public sealed class InstallCommandTests
         Assert.Equal(Config, await File.ReadAllTextAsync(Path.Combine(root, "etc/fleetmonitor/agent.json")));
         Assert.True(File.Exists(Path.Combine(root, "usr/bin/fleetmonitor-agent")));
 
-        // systemd's own check of the unit, with the binary where the unit says it is.
-        var (verify, verifyOutput) = await Shell.RunAsync("systemd-analyze", "--root", root, "verify", "/etc/systemd/system/fleetmonitor-agent.service");
+        // systemd's own check of the unit, against this machine's units, with ExecStart pointing at the staged binary.
+        var check = Directory.CreateDirectory(folder.File("verify")).FullName;
+        await File.WriteAllTextAsync(Path.Combine(check, "fleetmonitor-agent.service"), unit.Replace("ExecStart=/usr/bin/", $"ExecStart={root}/usr/bin/", StringComparison.Ordinal));
+        var (verify, verifyOutput) = await Shell.RunAsync("systemd-analyze", "verify", Path.Combine(check, "fleetmonitor-agent.service"));
         Assert.True(verify == 0, verifyOutput);
         Assert.DoesNotContain("fleetmonitor-agent.service:", verifyOutput, StringComparison.Ordinal);
 

@@ -40,7 +40,7 @@ public sealed class FullDiskTests
                 Assert.NotNull(full);
                 Assert.Contains("is full", full.Message, StringComparison.Ordinal);
                 Assert.Contains(path, full.Message, StringComparison.Ordinal);
-                Assert.True(stored.Count > 50, $"only {stored.Count} messages fitted");
+                Assert.True(stored.Count > 10, $"only {stored.Count} messages fitted");
 
                 // Still full: reading works, and what was stored is all there.
                 Assert.Equal(stored, (await outbox.PeekAsync(100_000, CancellationToken.None)).Select(m => m.MessageId));

@@ -80,8 +80,17 @@ public sealed class KillTests
             : [];
     }
 
-    private static async Task<long> CountAsync(string path) =>
-        File.Exists(path) ? Convert.ToInt64(await ScalarAsync(path, "SELECT COUNT(*) FROM outbox WHERE type = 'ProbeCompleted'"), System.Globalization.CultureInfo.InvariantCulture) : 0;
+    private static async Task<long> CountAsync(string path)
+    {
+        try
+        {
+            return File.Exists(path) ? Convert.ToInt64(await ScalarAsync(path, "SELECT COUNT(*) FROM outbox WHERE type = 'ProbeCompleted'"), System.Globalization.CultureInfo.InvariantCulture) : 0;
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode == 1)
+        {
+            return 0; // the agent has opened the file but not made its tables yet
+        }
+    }
 
     private static async Task<HashSet<string>> IdsAsync(string path)
     {
