@@ -1,12 +1,22 @@
-using FleetMonitor.Alerting;
 using FleetMonitor.ServiceDefaults;
 
-var builder = WebApplication.CreateBuilder(args);
+namespace FleetMonitor.Alerting;
 
-builder.AddServiceDefaults();
-builder.AddFleetMonitorAlerting();
-builder.AddFleetMonitorBus(bus => AlertingHostingExtensions.AddConsumers(bus, builder.Configuration));
+// An explicit entry point in the service's namespace: a top-level Program would be a second global `Program` next to the
+// Api's in any assembly that references both (the Api uses the alerting policies), and WebApplicationFactory<Program>
+// could not tell them apart.
+internal static class Program
+{
+    public static void Main(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
 
-var app = builder.Build();
-app.MapServiceDefaults();
-app.Run();
+        builder.AddServiceDefaults();
+        builder.AddFleetMonitorAlerting();
+        builder.AddFleetMonitorBus(bus => AlertingHostingExtensions.AddConsumers(bus, builder.Configuration));
+
+        var app = builder.Build();
+        app.MapServiceDefaults();
+        app.Run();
+    }
+}
