@@ -39,7 +39,7 @@ public sealed class AgentProcess : IAsyncDisposable
             var configuration = ours.Parent!.Name;
             var root = ours.Parent.Parent!.Parent!.Parent!.Parent!.FullName;
             var path = Environment.GetEnvironmentVariable("FLEETMONITOR_TEST_AGENT_DLL")
-                ?? Path.Combine(root, "agents", "FleetMonitor.Agent", "bin", configuration, framework, "FleetMonitor.Agent.dll");
+                ?? Path.Combine(root, "agents", "FleetMonitor.Agent", "bin", configuration, framework, "fleetmonitor-agent.dll");
             return File.Exists(path)
                 ? path
                 : throw new FileNotFoundException($"The agent is not built at {path}: dotnet build agents/FleetMonitor.Agent -c {configuration}", path);
