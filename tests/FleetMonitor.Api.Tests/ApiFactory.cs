@@ -1,10 +1,15 @@
+using FleetMonitor.Api.Access;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace FleetMonitor.Api.Tests;
 
 /// <summary>The Api's own Program, on a <see cref="TestDatabase"/>; no first admin is made unless a test asks for it.</summary>
-public sealed class ApiFactory(TestDatabase database, IReadOnlyDictionary<string, string>? settings = null) : WebApplicationFactory<Program>
+/// <remarks>
+/// The factory is named by a type of the Api's assembly rather than by <c>Program</c>: the Api references the Alerting
+/// service, whose top-level statements make a public <c>Program</c> too.
+/// </remarks>
+public sealed class ApiFactory(TestDatabase database, IReadOnlyDictionary<string, string>? settings = null) : WebApplicationFactory<AuditLog>
 {
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Text.RegularExpressions;
+using FleetMonitor.Api.Access;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -32,7 +33,7 @@ public sealed partial class FirstAdminTests
         Assert.DoesNotContain(secondLog, l => l.Contains("password", StringComparison.Ordinal));
     }
 
-    private static WebApplicationFactory<Program> WithLog(ApiFactory factory, ConcurrentQueue<string> log) =>
+    private static WebApplicationFactory<AuditLog> WithLog(ApiFactory factory, ConcurrentQueue<string> log) =>
         factory.WithWebHostBuilder(b => b.ConfigureServices(s => s.AddSingleton<ILoggerProvider>(new ListLoggerProvider(log))));
 
     [GeneratedRegex(@"the password (\S+) ")]
