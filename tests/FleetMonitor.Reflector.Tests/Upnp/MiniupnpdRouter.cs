@@ -75,7 +75,7 @@ internal static class MiniupnpdRouter
     }
 
     /// <summary>upnpc (Debian's miniupnpc) in <paramref name="ns"/> against the IGD; arguments after <c>-u URL</c>.</summary>
-    public static Task<string> UpnpcAsync(string ns, params string[] arguments) => UpnpcAsync(ns, TimeSpan.FromSeconds(20), arguments);
+    public static Task<string> UpnpcAsync(string ns, params string[] arguments) => UpnpcAsync(ns, TimeSpan.FromSeconds(60), arguments);
 
     /// <summary>upnpc in <paramref name="ns"/> with a time limit of its own (miniupnpd takes longer per mapping the more it has).</summary>
     public static Task<string> UpnpcAsync(string ns, TimeSpan limit, params string[] arguments)
