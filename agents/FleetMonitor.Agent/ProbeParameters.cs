@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using FleetMonitor.Probes;
 
 namespace FleetMonitor.Agent;
 
@@ -27,7 +28,7 @@ internal static class ProbeParameters
             ("keepalive_s", "the phone's keep-alive interval (30)"), ("rto_ms", "STUN retransmission timeout"),
             ("rc", "STUN transmissions per request"), ("rm", "STUN last wait factor"),
         ],
-        ["sip-alg"] = [("transports", "udp,tcp (both)"), ("method", "invite or options")],
+        ["sip-alg"] = [("transports", "udp,tcp (both)"), ("method", "invite or options"), ("ports", "mirror ports to check (the target's and 5060)")],
         ["exposure"] =
         [
             ("username", "the agent's Reflector user name"), ("password", "the agent's Reflector password"),
@@ -48,9 +49,20 @@ internal static class ProbeParameters
         ],
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
-    /// <summary>The parameters <paramref name="kind"/> reads, or none for a kind this table does not know.</summary>
-    public static IReadOnlyList<(string Name, string Help)> For(string kind) =>
-        ByKind.TryGetValue(kind, out var parameters) ? parameters : [];
+    /// <summary>
+    /// The parameters <paramref name="kind"/> reads, or none for a kind the probe library does not know: the names are the
+    /// library's own list (<see cref="ProbeKindSpecs"/>), the help lines this table's.
+    /// </summary>
+    public static IReadOnlyList<(string Name, string Help)> For(string kind)
+    {
+        if (!ProbeKindSpecs.All.TryGetValue(kind, out var spec))
+        {
+            return [];
+        }
+
+        var help = ByKind.TryGetValue(kind, out var lines) ? lines : [];
+        return [.. spec.Parameters.Select(name => (name, help.FirstOrDefault(h => h.Name == name).Help ?? ""))];
+    }
 
     /// <summary>Whether <paramref name="kind"/> reads <paramref name="name"/>.</summary>
     public static bool IsKnown(string kind, string name) => For(kind).Any(p => p.Name == name);

@@ -10,7 +10,8 @@ namespace FleetMonitor.Ingestion.Identity;
 /// enrolled agent, and the body's agentId and siteId must be that agent's. Anything else is an
 /// <see cref="ImpersonationException"/>, counted as <c>reason="impersonation"</c>.
 /// </summary>
-public sealed class AgentIdentityCheck(EnrolmentStore enrolment, IOptions<AgentIdentityOptions> options, TimeProvider timeProvider)
+public sealed class AgentIdentityCheck(
+    EnrolmentStore enrolment, IOptions<AgentIdentityOptions> options, TimeProvider timeProvider, ILogger<AgentIdentityCheck> logger)
 {
     private readonly ConcurrentDictionary<string, (AgentIdentityRow? Identity, DateTimeOffset Until)> _cache = new(StringComparer.Ordinal);
 
@@ -55,7 +56,23 @@ public sealed class AgentIdentityCheck(EnrolmentStore enrolment, IOptions<AgentI
             return cached.Identity;
         }
 
-        var identity = await enrolment.GetIdentityByBrokerUserAsync(user, cancellationToken);
+        // A database outage holds the message like any other write does (retried without limit, never parked).
+        AgentIdentityRow? identity = null;
+        await TransientRetry.RunAsync(
+            async ct =>
+            {
+                try
+                {
+                    identity = await enrolment.GetIdentityByBrokerUserAsync(user, ct);
+                }
+                catch (Exception e) when (!ct.IsCancellationRequested && TransientFailures.IsTransient(e))
+                {
+                    throw new TransientStorageException("The database is unavailable: " + e.Message, e);
+                }
+            },
+            timeProvider,
+            logger,
+            cancellationToken);
         _cache[user] = (identity, now + options.Value.CacheFor);
         return identity;
     }

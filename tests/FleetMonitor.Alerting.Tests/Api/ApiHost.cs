@@ -1,4 +1,7 @@
+using System.Net.Http.Headers;
 using FleetMonitor.Api;
+using FleetMonitor.Api.Access;
+using FleetMonitor.Storage;
 using FleetMonitor.ServiceDefaults;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -48,7 +51,13 @@ public sealed class ApiHost : IAsyncDisposable
         app.MapFleetMonitorApi();
         await app.StartAsync();
         var address = new Uri(app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First());
-        return new ApiHost(app, new HttpClient { BaseAddress = address });
+        // Every Api route needs a role: the tests call it as an admin, with an Api token stored as the Api stores one.
+        var (id, secret, token) = ApiTokens.Generate();
+        await app.Services.GetRequiredService<ApiTokenStore>()
+            .CreateAsync(id, "alerting-tests", ApiTokens.Hash(secret), AccessRoles.Admin, "test-setup", CancellationToken.None);
+        var client = new HttpClient { BaseAddress = address };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return new ApiHost(app, client);
     }
 
     public async ValueTask DisposeAsync()

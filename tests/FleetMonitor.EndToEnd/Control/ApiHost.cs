@@ -1,4 +1,7 @@
+using System.Net.Http.Headers;
 using FleetMonitor.Api;
+using FleetMonitor.Api.Access;
+using FleetMonitor.Storage;
 using FleetMonitor.EndToEnd.Support;
 using FleetMonitor.ServiceDefaults;
 using FleetMonitor.Storage.Tests;
@@ -55,7 +58,14 @@ public sealed class ApiHost : IAsyncDisposable
         app.MapFleetMonitorApi();
         await app.StartAsync();
         var address = new Uri(app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First());
-        return new ApiHost(app, address);
+        var host = new ApiHost(app, address);
+
+        // Every Api route but enrolment needs a role: the test acts as an admin with an Api token stored as the Api stores one.
+        var (id, secret, token) = ApiTokens.Generate();
+        await app.Services.GetRequiredService<ApiTokenStore>()
+            .CreateAsync(id, "control-tests", ApiTokens.Hash(secret), AccessRoles.Admin, "test-setup", CancellationToken.None);
+        host.Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return host;
     }
 
     public async ValueTask DisposeAsync()

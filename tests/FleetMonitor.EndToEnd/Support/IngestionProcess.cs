@@ -28,7 +28,7 @@ public sealed class IngestionProcess : IAsyncDisposable
 
     public static IngestionProcess Start(RabbitMqVhost vhost, StorageDialect dialect, string connectionString)
     {
-        var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Parent!.Name; // bin/<Configuration>/<tfm>/
+        var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name; // bin/<Configuration>/<tfm>/
         var dll = Path.Combine(RepositoryRoot.Path, "services", "FleetMonitor.Ingestion", "bin", configuration, "net10.0", "FleetMonitor.Ingestion.dll");
         if (!File.Exists(dll))
         {

