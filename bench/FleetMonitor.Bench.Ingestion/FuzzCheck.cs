@@ -5,7 +5,7 @@ namespace FleetMonitor.Bench.Ingestion;
 /// <summary>Waits for Ingestion's queues to drain after a fuzz run and reports where the messages went.</summary>
 public static class FuzzCheck
 {
-    public static readonly string[] Queues = ["ingestion-results", "ingestion-result-batches", "ingestion-heartbeats"];
+    public static readonly string[] Queues = ["ingestion-results", "ingestion-result-batches", "ingestion-heartbeats", "ingestion-schedule-status"];
 
     /// <summary>
     /// <paramref name="depth"/> reads a queue's ready messages (0 when it does not exist). Waits (up to <paramref name="within"/>) until no message is ready or unacknowledged in Ingestion's queues, then
