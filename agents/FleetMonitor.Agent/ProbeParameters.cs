@@ -60,8 +60,9 @@ internal static class ProbeParameters
             return [];
         }
 
+        // The help table's order first (the command line lists them so), then any name it has no line for.
         var help = ByKind.TryGetValue(kind, out var lines) ? lines : [];
-        return [.. spec.Parameters.Select(name => (name, help.FirstOrDefault(h => h.Name == name).Help ?? ""))];
+        return [.. help.Where(h => spec.Parameters.Contains(h.Name)), .. spec.Parameters.Where(n => !help.Any(h => h.Name == n)).Select(n => (n, ""))];
     }
 
     /// <summary>Whether <paramref name="kind"/> reads <paramref name="name"/>.</summary>
