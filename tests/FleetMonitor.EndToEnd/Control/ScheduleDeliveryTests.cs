@@ -31,10 +31,13 @@ public sealed class ScheduleDeliveryTests
         await using var api = await ApiHost.StartAsync(vhost, database);
         var folder = Directory.CreateTempSubdirectory("fleetmonitor-agent-ctl-").FullName;
         var target = $"127.0.0.1:{ingestion.Address.Port}";
+        // The agent's settings come from the environment; its configuration file is there and empty.
+        var config = Path.Combine(folder, "agent.json");
+        await File.WriteAllTextAsync(config, "{}");
         try
         {
             (await api.Http.PostAsJsonAsync("/api/sites", new { id = Site, name = "Home", timeZone = "UTC" })).EnsureSuccessStatusCode();
-            var agent = AgentProcess.Start(folder, Environment(vhost.AmqpUri, folder, "outbox.db"), "run", "--config", Path.Combine(folder, "none.json"));
+            var agent = AgentProcess.Start(folder, Environment(vhost.AmqpUri, folder, "outbox.db"), "run", "--config", config);
             await using (agent)
             {
                 // The agent is listening once its heartbeat reports (it asked for the schedule right after it began consuming).
@@ -77,7 +80,7 @@ public sealed class ScheduleDeliveryTests
 
             // Restarted while the broker cannot be reached: the cached schedule (ingestion-tcp v2) runs into the outbox.
             var unreachable = $"amqp://{RabbitMqVhost.User}:{RabbitMqVhost.Password}@127.0.0.1:{ClosedPort()}/";
-            var offline = AgentProcess.Start(folder, Environment(unreachable, folder, "offline-outbox.db"), "run", "--config", Path.Combine(folder, "none.json"));
+            var offline = AgentProcess.Start(folder, Environment(unreachable, folder, "offline-outbox.db"), "run", "--config", config);
             await using (offline)
             {
                 using var outbox = new ResultOutbox(Path.Combine(folder, "offline-outbox.db"), TimeProvider.System);
