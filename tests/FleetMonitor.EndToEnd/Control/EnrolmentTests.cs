@@ -122,6 +122,7 @@ public sealed class EnrolmentTests
                     body => body == "[]",
                     TimeSpan.FromSeconds(10),
                     "the revoked agent's connections closed");
+                Assert.Equal(HttpStatusCode.NotFound, (await management.GetAsync($"api/users/{Uri.EscapeDataString(brokerUser)}")).StatusCode);
                 await Eventually.WaitAsync(
                     async () =>
                     {
