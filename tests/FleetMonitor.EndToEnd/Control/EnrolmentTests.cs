@@ -101,9 +101,27 @@ public sealed class EnrolmentTests
                 var before = IngestionMetrics.RejectedCount(ResultsQueue, "impersonation");
                 var impostor = Result("someone-else");
                 await PublishAsAsync(brokerUri, brokerUser, impostor);
-                await WaitForErrorQueueAsync(vhost, ingestion, 1, "the impersonation in the error queue");
+                await WaitForErrorQueueAsync(vhost, ingestion, ResultsQueue + "_error", 1, "the impersonation in the error queue");
                 Assert.Equal(before + 1, IngestionMetrics.RejectedCount(ResultsQueue, "impersonation"));
                 Assert.Empty(await states.ListForAgentAsync("someone-else", CancellationToken.None));
+
+                // The same for a heartbeat: both of Ingestion's heartbeat queues refuse it.
+                var heartbeatsBefore = IngestionMetrics.RejectedCount("ingestion-heartbeats", "impersonation");
+                await PublishAsAsync(brokerUri, brokerUser, $"{WireFormat.HeartbeatRoutingPrefix}.{Site}", nameof(AgentHeartbeatSent), JsonSerializer.SerializeToUtf8Bytes(
+                    new AgentHeartbeatSent
+                    {
+                        SchemaVersion = AgentHeartbeatSent.CurrentSchemaVersion,
+                        AgentId = "someone-else",
+                        SiteId = Site,
+                        SentAt = TimeProvider.System.GetUtcNow(),
+                        Hostname = "impostor",
+                        AgentVersion = "1.0.0",
+                        OutboxBacklog = 0,
+                    },
+                    WireFormat.Options));
+                await WaitForErrorQueueAsync(vhost, ingestion, "ingestion-heartbeats_error", 1, "the heartbeat impersonation in the error queue");
+                await WaitForErrorQueueAsync(vhost, ingestion, "ingestion-schedule-status_error", 1, "the heartbeat impersonation in the schedule status error queue");
+                Assert.Equal(heartbeatsBefore + 1, IngestionMetrics.RejectedCount("ingestion-heartbeats", "impersonation"));
 
                 // A user_id other than the connection's own is refused by the broker itself (the channel is closed).
                 await Assert.ThrowsAnyAsync<Exception>(() => PublishAsAsync(brokerUri, RabbitMqVhost.User, Result(agentId)));
@@ -111,7 +129,7 @@ public sealed class EnrolmentTests
                 // Not an enrolled agent's user (the shared service credential, with or without a user_id): refused as well.
                 await PublishAsAsync(vhost.AmqpUri, null, Result(agentId));
                 await PublishAsAsync(vhost.AmqpUri, RabbitMqVhost.User, Result(agentId));
-                await WaitForErrorQueueAsync(vhost, ingestion, 3, "the unenrolled senders' results in the error queue");
+                await WaitForErrorQueueAsync(vhost, ingestion, ResultsQueue + "_error", 3, "the unenrolled senders' results in the error queue");
                 Assert.Equal(before + 3, IngestionMetrics.RejectedCount(ResultsQueue, "impersonation"));
 
                 // Revoked: within 10 s its open connections are closed and it can no longer connect.
@@ -162,11 +180,11 @@ public sealed class EnrolmentTests
         return (code, process.Output);
     }
 
-    private static async Task WaitForErrorQueueAsync(RabbitMqVhost vhost, IngestionHost ingestion, uint depth, string what)
+    private static async Task WaitForErrorQueueAsync(RabbitMqVhost vhost, IngestionHost ingestion, string queue, uint depth, string what)
     {
         try
         {
-            await Eventually.WaitAsync(() => vhost.QueueDepthAsync(ResultsQueue + "_error"), d => d == depth, TimeSpan.FromSeconds(30), what);
+            await Eventually.WaitAsync(() => vhost.QueueDepthAsync(queue), d => d == depth, TimeSpan.FromSeconds(30), what);
         }
         catch (TimeoutException e)
         {
@@ -175,13 +193,15 @@ public sealed class EnrolmentTests
     }
 
     /// <summary>Publishes one result as an agent would, with the given user_id, and waits for the broker's confirm.</summary>
-    private static async Task PublishAsAsync(string brokerUri, string? userId, ProbeCompleted result)
+    private static Task PublishAsAsync(string brokerUri, string? userId, ProbeCompleted result) =>
+        PublishAsAsync(brokerUri, userId, $"{WireFormat.ResultRoutingPrefix}.{Site}.tcp", nameof(ProbeCompleted), JsonSerializer.SerializeToUtf8Bytes(result, WireFormat.Options));
+
+    private static async Task PublishAsAsync(string brokerUri, string? userId, string routingKey, string type, byte[] body)
     {
         await using var connection = await new ConnectionFactory { Uri = new Uri(brokerUri) }.CreateConnectionAsync();
         await using var channel = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
-        var properties = new BasicProperties { Persistent = true, ContentType = "application/json", Type = nameof(ProbeCompleted), MessageId = result.Id.ToString(), UserId = userId };
-        await channel.BasicPublishAsync(WireFormat.AgentExchange, $"{WireFormat.ResultRoutingPrefix}.{Site}.tcp", mandatory: true, properties,
-            JsonSerializer.SerializeToUtf8Bytes(result, WireFormat.Options));
+        var properties = new BasicProperties { Persistent = true, ContentType = "application/json", Type = type, MessageId = Guid.NewGuid().ToString(), UserId = userId };
+        await channel.BasicPublishAsync(WireFormat.AgentExchange, routingKey, mandatory: true, properties, body);
     }
 
     private static ProbeCompleted Result(string agentId)
