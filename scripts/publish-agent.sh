@@ -11,6 +11,10 @@ cd "$(dirname "$0")/.."
 missing=()
 command -v clang >/dev/null 2>&1 || missing+=(clang)
 dpkg -s zlib1g-dev >/dev/null 2>&1 || missing+=(zlib1g-dev)
+# linux-arm64 from an x64 machine: the arm64 linker and C library.
+if [[ " $* " == *" linux-arm64 "* ]] && [ "$(dpkg --print-architecture)" != arm64 ]; then
+  dpkg -s gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu >/dev/null 2>&1 || missing+=(gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu)
+fi
 if ((${#missing[@]})); then
   sudo=""
   [ "$(id -u)" -ne 0 ] && sudo=sudo
