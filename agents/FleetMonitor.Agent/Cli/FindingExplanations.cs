@@ -81,6 +81,7 @@ internal static class FindingExplanations
         ["exposure.nat_filtering_open"] = "Endpoint-independent filtering: anyone on the internet can send to a port the phone or PC has used, which is an exposure and not only a NAT fact (outcome Degraded).",
         ["nat.symmetric"] = "Address- or address-and-port-dependent mapping (\"symmetric\" NAT): the port the PBX learns for RTP is not the one a peer can use, so media needs a relay or the far end's latching (outcome Degraded).",
         ["nat.binding_short"] = "An idle UDP binding died before keepalive_s: registrations and incoming calls break between keep-alives (outcome Degraded).",
+        ["nat.binding_lifetime_unmeasured"] = "The timeout ended the binding-lifetime search before it could tell whether a binding outlives keepalive_s (binding_lifetime_note says how far it got): raise the timeout or lower max_lifetime_s (informational).",
         ["nat.hairpin_unsupported"] = "The NAT does not loop back traffic sent to its own public address (informational: matters for two phones behind one NAT).",
         ["nat.alg_suspected"] = "MAPPED-ADDRESS differs from XOR-MAPPED-ADDRESS: something on the path rewrites addresses inside payloads (outcome Degraded).",
         ["nat.cgnat_suspected"] = "The mapped address is in 100.64.0.0/10 (carrier-grade NAT) or private space: another NAT lies between this one and the internet (informational).",
