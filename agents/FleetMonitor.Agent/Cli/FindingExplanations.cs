@@ -84,7 +84,7 @@ internal static class FindingExplanations
         ["nat.binding_lifetime_unmeasured"] = "The timeout ended the binding-lifetime search before it could tell whether a binding outlives keepalive_s (binding_lifetime_note says how far it got): raise the timeout or lower max_lifetime_s (informational).",
         ["nat.hairpin_unsupported"] = "The NAT does not loop back traffic sent to its own public address (informational: matters for two phones behind one NAT).",
         ["nat.alg_suspected"] = "MAPPED-ADDRESS differs from XOR-MAPPED-ADDRESS: something on the path rewrites addresses inside payloads (outcome Degraded).",
-        ["nat.cgnat_suspected"] = "The mapped address is in 100.64.0.0/10 (carrier-grade NAT) or private space: another NAT lies between this one and the internet (informational).",
+        ["nat.cgnat_suspected"] = "The mapped address is in 100.64.0.0/10 (carrier-grade NAT) or private space, or a router on the way (path_hops) is in 100.64.0.0/10: another NAT lies between this one and the internet (informational).",
         ["nat.no_response"] = "No answer to the first Binding request after every retransmission: UDP to the Reflector is blocked or it is down (outcome Failed).",
         ["nat.server_unsupported"] = "The server does not do RFC 5780 (no OTHER-ADDRESS, an answer from the wrong address, an error) (outcome Error).",
         ["nat.unauthorized"] = "The Reflector refused CHANGE-REQUEST or RESPONSE-PORT (401): username/password missing or wrong (outcome Error).",

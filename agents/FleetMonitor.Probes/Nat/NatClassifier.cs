@@ -104,6 +104,12 @@ internal static class NatClassifier
                     ? $"the mapped address {x1.Address} is in 100.64.0.0/10: carrier-grade NAT"
                     : $"the mapped address {x1.Address} is private: a second NAT lies beyond this one"));
         }
+        else if (!noNat && SharedHop(o.PathHops) is ({ } hopAddress, var hop))
+        {
+            findings.Add(new NatFinding(
+                NatFindingCodes.CgnatSuspected, ProbeOutcome.Ok,
+                $"hop {hop} on the way to the server, {hopAddress}, is in 100.64.0.0/10: a carrier-grade NAT lies between this network's NAT and the internet"));
+        }
 
         if (o.AlgMappedAddress is { } rewritten)
         {
@@ -262,4 +268,16 @@ internal static class NatClassifier
     private static IPAddress Plain(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>The first hop in 100.64.0.0/10 (RFC 6598 shared address space) and its TTL, if any.</summary>
+    private static (IPAddress? Address, int Hop) SharedHop(IReadOnlyList<IPAddress?> hops)
+    {
+        for (var i = 0; i < hops.Count; i++)
+        {
+            if (hops[i] is { } hop && AddressScope.Of(hop) == AddressScope.Shared)
+                return (hop, i + 1);
+        }
+
+        return (null, 0);
+    }
 }

@@ -185,6 +185,31 @@ public sealed class NatClassifierTests
         Assert.Equal(suspected, Codes(verdict).Contains(NatFindingCodes.CgnatSuspected));
     }
 
+    [Theory]
+    [InlineData("10.0.0.1,100.64.0.1,203.0.113.10", true)]
+    [InlineData("10.0.0.1,,100.100.3.4", true)]
+    [InlineData("10.0.0.1,203.0.113.10", false)]
+    [InlineData("192.168.1.1,10.20.0.1,198.51.100.7", false)]
+    [InlineData("", false)]
+    public void A_hop_in_shared_address_space_behind_a_public_mapped_address_suggests_carrier_grade_nat(string hops, bool suspected)
+    {
+        IPAddress?[] path = hops.Length == 0 ? [] : hops.Split(',').Select(h => h.Length == 0 ? null : IPAddress.Parse(h)).ToArray();
+
+        var verdict = NatClassifier.Classify(Eim() with { PathHops = path });
+
+        Assert.Equal(suspected, Codes(verdict).Contains(NatFindingCodes.CgnatSuspected));
+        if (suspected)
+            Assert.Contains("in 100.64.0.0/10", verdict.Findings.Single(f => f.Code == NatFindingCodes.CgnatSuspected).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_shared_hop_without_nat_is_no_second_nat()
+    {
+        var verdict = NatClassifier.Classify(Seen(Local) with { FilteringChangeIpAndPort = StunTestResult.Received, PathHops = [IPAddress.Parse("100.64.0.1")] });
+
+        Assert.DoesNotContain(NatFindingCodes.CgnatSuspected, Codes(verdict));
+    }
+
     [Fact]
     public void A_private_address_without_nat_is_no_second_nat()
     {

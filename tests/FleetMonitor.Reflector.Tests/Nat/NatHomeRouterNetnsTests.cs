@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using FleetMonitor.Contracts;
+using FleetMonitor.Probes;
 using FleetMonitor.Probes.Nat;
 using FleetMonitor.Reflector.Tests.Support;
 using Xunit.Abstractions;
@@ -25,19 +26,31 @@ public sealed class NatHomeRouterNetnsTests(ITestOutputHelper output)
     /// before the filtering tests were decided, the alternate's answer to the filtering socket would be let in and the
     /// verdict would read endpoint-independent. Both our Reflector and coturn must give the ground truth.
     /// </summary>
+    /// <remarks>
+    /// The Reflector and coturn share the two public addresses, so one run's packets to the alternate would open the
+    /// host-wide filter for the other: the runs go one after the other, the filter's list emptied before each. A third
+    /// run without emptying it shows the filter is host-wide (what an earlier probe sent opens it), so the first two
+    /// could fail. No time limit is asserted: each run ends once its verdict is decided, the 30 s timeout only bounds
+    /// a starved machine.
+    /// </remarks>
     [Fact]
     public async Task A_host_wide_address_filter_is_address_dependent()
     {
         using var net = NatTopology.Create(RouterNat.HostWideAddressFilter);
         await using var reflector = await StunReflector.StartAsync(net);
         await using var coturn = await CoturnPeer.StartAsync(net);
+        var timeout = TimeSpan.FromSeconds(30);
 
-        // Generous timeouts: the probe ends once the verdict is decided (about 3 s), the timeout only bounds a starved machine.
-        var oursTask = NatProbeRunner.RunAsync(net, StunReflector.Target, TimeSpan.FromSeconds(15), new Dictionary<string, string>(Credentials) { ["max_lifetime_s"] = "0" });
-        var coturnTask = NatProbeRunner.RunAsync(net, CoturnPeer.Target, TimeSpan.FromSeconds(15), new Dictionary<string, string> { ["max_lifetime_s"] = "0" });
-        var (ours, againstCoturn) = (await oursTask, await coturnTask);
+        net.ForgetHostWideFilter();
+        var ours = await NatProbeRunner.RunAsync(net, StunReflector.Target, timeout, new Dictionary<string, string>(Credentials) { ["max_lifetime_s"] = "0" });
+        net.ForgetHostWideFilter();
+        var againstCoturn = await NatProbeRunner.RunAsync(net, CoturnPeer.Target, timeout, new Dictionary<string, string> { ["max_lifetime_s"] = "0" });
+        var opened = net.HostWideFilterList();
+        var afterAnother = await NatProbeRunner.RunAsync(net, StunReflector.Target, timeout, new Dictionary<string, string>(Credentials) { ["max_lifetime_s"] = "0" });
         output.WriteLine(JsonSerializer.Serialize(ours, WireFormat.Options));
         output.WriteLine(JsonSerializer.Serialize(againstCoturn, WireFormat.Options));
+        output.WriteLine($"filter list after the coturn run:\n{opened}");
+        output.WriteLine(JsonSerializer.Serialize(afterAnother, WireFormat.Options));
 
         foreach (var observation in new[] { ours, againstCoturn })
         {
@@ -48,6 +61,10 @@ public sealed class NatHomeRouterNetnsTests(ITestOutputHelper output)
             Assert.DoesNotContain(NatFindingCodes.ExposureFilteringOpen, observation.Findings);
             Assert.DoesNotContain(NatFindingCodes.Incomplete, observation.Findings);
         }
+
+        // The control: with the alternate address already on the host's list, the filter lets its answers in.
+        Assert.Contains(NatTopology.AlternateAddress, opened, StringComparison.Ordinal);
+        Assert.Equal("endpoint_independent", afterAnother.Facts["nat_filtering"]);
     }
 
     /// <summary>
@@ -99,5 +116,36 @@ public sealed class NatHomeRouterNetnsTests(ITestOutputHelper output)
         Assert.Contains(NatFindingCodes.MappingEndpointIndependent, observation.Findings);
         Assert.Contains(NatFindingCodes.FilteringAddressAndPortDependent, observation.Findings);
         Assert.DoesNotContain(NatFindingCodes.Incomplete, observation.Findings);
+    }
+
+    /// <summary>
+    /// A carrier-grade NAT in front of the home router (its WAN on 100.64.0.0/10): the server sees the carrier's public
+    /// address, so only the path shows the second NAT (a 100.64.0.0/10 router at hop 2). Behind a single NAT, at the
+    /// same time, the trace runs as well and finds no such hop.
+    /// </summary>
+    [Fact]
+    public async Task A_carrier_grade_nat_behind_the_home_router_is_found_on_the_path_and_a_single_nat_is_not_suspected()
+    {
+        var results = await Task.WhenAll(RunAsync(RouterNat.CarrierGradeDoubleNat), RunAsync(RouterNat.Masquerade));
+        var (doubleNat, singleNat) = (results[0], results[1]);
+
+        Assert.Equal("public", doubleNat.Facts["mapped_address_scope"]);
+        Assert.StartsWith($"{NatTopology.RouterWanAddress}:", doubleNat.Facts["mapped_address"], StringComparison.Ordinal);
+        Assert.Equal($"1={NatTopology.RouterLanAddress} 2={NatTopology.CarrierLanAddress} 3={NatTopology.PrimaryAddress}", doubleNat.Facts["path_hops"]);
+        Assert.Contains(NatFindingCodes.CgnatSuspected, doubleNat.Findings);
+        Assert.Equal("port_restricted_cone", doubleNat.Facts["nat_type"]);
+
+        Assert.Equal($"1={NatTopology.RouterLanAddress} 2={NatTopology.PrimaryAddress}", singleNat.Facts["path_hops"]);
+        Assert.DoesNotContain(NatFindingCodes.CgnatSuspected, singleNat.Findings);
+        Assert.Equal("port_restricted_cone", singleNat.Facts["nat_type"]);
+
+        async Task<ProbeObservation> RunAsync(RouterNat nat)
+        {
+            using var net = NatTopology.Create(nat);
+            await using var reflector = await StunReflector.StartAsync(net);
+            var observation = await NatProbeRunner.RunAsync(net, StunReflector.Target, TimeSpan.FromSeconds(30), new Dictionary<string, string>(Credentials) { ["max_lifetime_s"] = "0" });
+            output.WriteLine($"{nat}: {JsonSerializer.Serialize(observation, WireFormat.Options)}");
+            return observation;
+        }
     }
 }
