@@ -75,7 +75,7 @@ public sealed class NatProbe(TimeProvider timeProvider) : IProbe
         }
         catch (OperationCanceledException)
         {
-            return ObservationBuilder.Invalid(NatFindingCodes.Incomplete, "the deadline came before the NAT tests could report");
+            return ObservationBuilder.Invalid(FindingCodes.NatIncomplete, "the deadline came before the NAT tests could report");
         }
         catch (Exception e)
         {
@@ -114,7 +114,7 @@ public sealed class NatProbe(TimeProvider timeProvider) : IProbe
         }
         catch (SocketException e)
         {
-            observation.Fail(NatFindingCodes.NoResponse, $"no route to {server}: {e.Message} ({e.SocketErrorCode})");
+            observation.Fail(FindingCodes.NatNoResponse, $"no route to {server}: {e.Message} ({e.SocketErrorCode})");
             return observation.Build();
         }
 

@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Text.Json;
 using FleetMonitor.Contracts;
 using FleetMonitor.Probes;
-using FleetMonitor.Probes.Nat;
 using FleetMonitor.Reflector.Tests.Support;
 using Xunit.Abstractions;
 
@@ -57,9 +56,9 @@ public sealed class NatHomeRouterNetnsTests(ITestOutputHelper output)
             Assert.Equal("endpoint_independent", observation.Facts["nat_mapping"]);
             Assert.Equal("address_dependent", observation.Facts["nat_filtering"]);
             Assert.Equal("restricted_cone", observation.Facts["nat_type"]);
-            Assert.Contains(NatFindingCodes.FilteringAddressDependent, observation.Findings);
-            Assert.DoesNotContain(NatFindingCodes.ExposureFilteringOpen, observation.Findings);
-            Assert.DoesNotContain(NatFindingCodes.Incomplete, observation.Findings);
+            Assert.Contains(FindingCodes.NatFilteringAddressDependent, observation.Findings);
+            Assert.DoesNotContain(FindingCodes.ExposureNatFilteringOpen, observation.Findings);
+            Assert.DoesNotContain(FindingCodes.NatIncomplete, observation.Findings);
         }
 
         // The control: with the alternate address already on the host's list, the filter lets its answers in.
@@ -113,9 +112,9 @@ public sealed class NatHomeRouterNetnsTests(ITestOutputHelper output)
         Assert.Equal("address_and_port_dependent", observation.Facts["nat_filtering"]);
         Assert.Equal("port_restricted_cone", observation.Facts["nat_type"]);
         Assert.StartsWith($"{NatTopology.RouterWanAddress}:", observation.Facts["mapped_address"], StringComparison.Ordinal);
-        Assert.Contains(NatFindingCodes.MappingEndpointIndependent, observation.Findings);
-        Assert.Contains(NatFindingCodes.FilteringAddressAndPortDependent, observation.Findings);
-        Assert.DoesNotContain(NatFindingCodes.Incomplete, observation.Findings);
+        Assert.Contains(FindingCodes.NatMappingEndpointIndependent, observation.Findings);
+        Assert.Contains(FindingCodes.NatFilteringAddressAndPortDependent, observation.Findings);
+        Assert.DoesNotContain(FindingCodes.NatIncomplete, observation.Findings);
     }
 
     /// <summary>
@@ -132,11 +131,11 @@ public sealed class NatHomeRouterNetnsTests(ITestOutputHelper output)
         Assert.Equal("public", doubleNat.Facts["mapped_address_scope"]);
         Assert.StartsWith($"{NatTopology.RouterWanAddress}:", doubleNat.Facts["mapped_address"], StringComparison.Ordinal);
         Assert.Equal($"1={NatTopology.RouterLanAddress} 2={NatTopology.CarrierLanAddress} 3={NatTopology.PrimaryAddress}", doubleNat.Facts["path_hops"]);
-        Assert.Contains(NatFindingCodes.CgnatSuspected, doubleNat.Findings);
+        Assert.Contains(FindingCodes.NatCgnatSuspected, doubleNat.Findings);
         Assert.Equal("port_restricted_cone", doubleNat.Facts["nat_type"]);
 
         Assert.Equal($"1={NatTopology.RouterLanAddress} 2={NatTopology.PrimaryAddress}", singleNat.Facts["path_hops"]);
-        Assert.DoesNotContain(NatFindingCodes.CgnatSuspected, singleNat.Findings);
+        Assert.DoesNotContain(FindingCodes.NatCgnatSuspected, singleNat.Findings);
         Assert.Equal("port_restricted_cone", singleNat.Facts["nat_type"]);
 
         async Task<ProbeObservation> RunAsync(RouterNat nat)

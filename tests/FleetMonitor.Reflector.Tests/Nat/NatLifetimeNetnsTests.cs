@@ -1,6 +1,5 @@
 using FleetMonitor.Contracts;
 using FleetMonitor.Probes;
-using FleetMonitor.Probes.Nat;
 using FleetMonitor.Reflector.Tests.Support;
 using Xunit.Abstractions;
 
@@ -51,16 +50,16 @@ public sealed class NatLifetimeNetnsTests(ITestOutputHelper output)
 
         Assert.Equal("expired", full.Facts["binding_lifetime"]);
         Assert.Equal(120, full.Measurements["binding_lifetime_search_s"]);
-        Assert.Contains(NatFindingCodes.BindingShort, full.Findings);
-        Assert.DoesNotContain(NatFindingCodes.BindingLifetimeUnmeasured, full.Findings);
+        Assert.Contains(FindingCodes.NatBindingShort, full.Findings);
+        Assert.DoesNotContain(FindingCodes.NatBindingLifetimeUnmeasured, full.Findings);
         Assert.False(full.Facts.ContainsKey("binding_lifetime_note"), full.Facts.GetValueOrDefault("binding_lifetime_note"));
         Assert.Equal(ProbeOutcome.Degraded, full.Outcome);
         Assert.True(full.DurationMs <= 130_000, $"durationMs {full.DurationMs}");
 
         Assert.StartsWith("searched ", shortened.Facts["binding_lifetime_note"], StringComparison.Ordinal);
         Assert.Contains("of max_lifetime_s 120", shortened.Facts["binding_lifetime_note"], StringComparison.Ordinal);
-        Assert.Contains(NatFindingCodes.BindingLifetimeUnmeasured, shortened.Findings);
-        Assert.DoesNotContain(NatFindingCodes.BindingShort, shortened.Findings);
+        Assert.Contains(FindingCodes.NatBindingLifetimeUnmeasured, shortened.Findings);
+        Assert.DoesNotContain(FindingCodes.NatBindingShort, shortened.Findings);
         Assert.True(shortened.Measurements.GetValueOrDefault("binding_lifetime_search_s") < 10, Describe(shortened));
         Assert.True(shortened.DurationMs <= 10_000, $"durationMs {shortened.DurationMs}");
     }
@@ -110,7 +109,7 @@ public sealed class NatLifetimeNetnsTests(ITestOutputHelper output)
                 Assert.True(atLeast is >= 5 and <= 10.5, $"{who}: lived at least {atLeast} s, the binding lasts {conntrackSeconds} s{context}");
                 Assert.True(below is >= 9.5 and <= 15, $"{who}: gone by {below} s, the binding lasts {conntrackSeconds} s{context}");
                 Assert.Equal("expired", observation.Facts["binding_lifetime"]);
-                Assert.Contains(NatFindingCodes.BindingShort, observation.Findings);
+                Assert.Contains(FindingCodes.NatBindingShort, observation.Findings);
                 Assert.Equal(ProbeOutcome.Degraded, observation.Outcome);
             }
             else
@@ -119,7 +118,7 @@ public sealed class NatLifetimeNetnsTests(ITestOutputHelper output)
                 Assert.True(atLeast >= Window, $"{who}: lived at least {atLeast} s of a {conntrackSeconds} s binding{context}");
                 Assert.Equal("outlived_search", observation.Facts["binding_lifetime"]);
                 Assert.False(observation.Measurements.ContainsKey("binding_lifetime_upper_s"));
-                Assert.DoesNotContain(NatFindingCodes.BindingShort, observation.Findings);
+                Assert.DoesNotContain(FindingCodes.NatBindingShort, observation.Findings);
                 Assert.Equal(ProbeOutcome.Ok, observation.Outcome);
             }
         }
