@@ -44,4 +44,7 @@ public sealed class AlertRow
     public required DateTimeOffset LastNotifiedAt { get; init; }
 
     public int Notifications { get; init; }
+
+    /// <summary>The silence that held back this alert's notifications, while it does.</summary>
+    public Guid? SilencedBy { get; init; }
 }

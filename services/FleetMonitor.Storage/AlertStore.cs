@@ -11,7 +11,7 @@ public sealed class AlertStore(Database database, TimeProvider timeProvider)
                rule_id AS RuleId, cause AS Cause, class AS Class, severity AS Severity, state AS State, summary AS Summary,
                description AS Description, started_at AS StartedAt, updated_at AS UpdatedAt, resolved_at AS ResolvedAt,
                acknowledged_by AS AcknowledgedBy, acknowledged_at AS AcknowledgedAt, ack_comment AS AckComment,
-               last_notified_at AS LastNotifiedAt, notifications AS Notifications
+               last_notified_at AS LastNotifiedAt, notifications AS Notifications, silenced_by AS SilencedBy
         FROM alerts
         """;
 
@@ -167,6 +167,59 @@ public sealed class AlertStore(Database database, TimeProvider timeProvider)
 
         await transaction.CommitAsync(cancellationToken);
         return ids.Count;
+    }
+
+    /// <summary>
+    /// Records that <paramref name="silenceId"/> holds back the alert's notifications; the first time, also in its
+    /// history. False when it was recorded already.
+    /// </summary>
+    public async Task<bool> MarkSilencedAsync(Guid alertId, Guid silenceId, CancellationToken cancellationToken)
+    {
+        const string Sql = "UPDATE alerts SET silenced_by = @SilenceId WHERE id = @Id AND (silenced_by IS NULL OR silenced_by <> @SilenceId)";
+        var now = timeProvider.GetUtcNow();
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var rows = await connection.ExecuteAsync(new CommandDefinition(Sql, new { Id = alertId, SilenceId = silenceId }, transaction, cancellationToken: cancellationToken));
+        if (rows > 0)
+        {
+            await HistoryAsync(connection, transaction, alertId, now, "silenced", null, $"silence {silenceId}", cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return rows > 0;
+    }
+
+    /// <summary>Open alerts whose notifications a silence held back.</summary>
+    public async Task<IReadOnlyList<AlertRow>> ListOpenSilencedAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<AlertRow>(new CommandDefinition(
+            Columns + " WHERE state <> 'resolved' AND silenced_by IS NOT NULL", cancellationToken: cancellationToken));
+        return rows.AsList();
+    }
+
+    /// <summary>
+    /// The silence <paramref name="silenceId"/> no longer holds the open alert back: it is notified as firing now on
+    /// <paramref name="channels"/>. The update decides, so two replicas never both notify it.
+    /// </summary>
+    public async Task<bool> UnsilenceAsync(Guid alertId, Guid silenceId, IReadOnlyList<string> channels, CancellationToken cancellationToken)
+    {
+        const string Sql = """
+            UPDATE alerts SET silenced_by = NULL, last_notified_at = @Now, notifications = notifications + 1
+            WHERE id = @Id AND silenced_by = @SilenceId AND state <> 'resolved'
+            """;
+        var now = timeProvider.GetUtcNow();
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var rows = await connection.ExecuteAsync(new CommandDefinition(Sql, new { Id = alertId, SilenceId = silenceId, Now = now }, transaction, cancellationToken: cancellationToken));
+        if (rows > 0)
+        {
+            await HistoryAsync(connection, transaction, alertId, now, "unsilenced", null, $"silence {silenceId} no longer applies", cancellationToken);
+            await QueueAsync(connection, transaction, alertId, channels, "firing", now, cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return rows > 0;
     }
 
     internal static async Task<Guid?> OpenAsync(

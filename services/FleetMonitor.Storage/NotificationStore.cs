@@ -50,6 +50,18 @@ public sealed class NotificationStore(Database database, TimeProvider timeProvid
     }
 
     /// <summary>
+    /// Records a delivery a silence held back (<c>silenced</c>: final, never sent); a held-back <c>refresh</c> leaves no row.
+    /// </summary>
+    public async Task MarkSilencedAsync(AlertNotificationRow notification, Guid silenceId, CancellationToken cancellationToken)
+    {
+        var sql = notification.Action == RefreshAction
+            ? "DELETE FROM alert_notifications WHERE id = @Id"
+            : "UPDATE alert_notifications SET status = 'silenced', claimed_until = NULL, last_error = @Reason WHERE id = @Id";
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(sql, new { notification.Id, Reason = $"held back by silence {silenceId}" }, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>
     /// Queues a <c>refresh</c> of every open alert on <paramref name="channel"/> that has nothing pending there. Going
     /// through the outbox keeps each alert's posts in order: a refresh never lands after the resolve that followed it.
     /// </summary>
