@@ -13,6 +13,7 @@ public static class AlertingStorageExtensions
         services.TryAddSingleton<AlertStore>();
         services.TryAddSingleton<NotificationStore>();
         services.TryAddSingleton<SilenceStore>();
+        services.TryAddSingleton<CorrelationStore>();
         return services;
     }
 }

@@ -50,15 +50,16 @@ public sealed class NotificationStore(Database database, TimeProvider timeProvid
     }
 
     /// <summary>
-    /// Records a delivery a silence held back (<c>silenced</c>: final, never sent); a held-back <c>refresh</c> leaves no row.
+    /// Records a delivery held back and never sent, with <paramref name="status"/> (<c>silenced</c>, <c>grouped</c>)
+    /// and why; a held-back <c>refresh</c> leaves no row.
     /// </summary>
-    public async Task MarkSilencedAsync(AlertNotificationRow notification, Guid silenceId, CancellationToken cancellationToken)
+    public async Task MarkHeldAsync(AlertNotificationRow notification, string status, string reason, CancellationToken cancellationToken)
     {
         var sql = notification.Action == RefreshAction
             ? "DELETE FROM alert_notifications WHERE id = @Id"
-            : "UPDATE alert_notifications SET status = 'silenced', claimed_until = NULL, last_error = @Reason WHERE id = @Id";
+            : "UPDATE alert_notifications SET status = @Status, claimed_until = NULL, last_error = @Reason WHERE id = @Id";
         await using var connection = await database.OpenAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(sql, new { notification.Id, Reason = $"held back by silence {silenceId}" }, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition(sql, new { notification.Id, Status = status, Reason = reason }, cancellationToken: cancellationToken));
     }
 
     /// <summary>

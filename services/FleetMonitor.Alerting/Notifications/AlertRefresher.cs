@@ -7,10 +7,10 @@ namespace FleetMonitor.Alerting.Notifications;
 /// <summary>
 /// Periodically queues a re-post of every open alert to Alertmanager (which resolves an alert not re-posted within its
 /// <c>resolve_timeout</c>), re-notifications of firing, unacknowledged alerts for the direct channels, and a firing
-/// notification of every open alert whose silence no longer applies.
+/// notification of every open alert whose silence no longer applies; resolves the grouped alerts whose members all are.
 /// </summary>
 public sealed partial class AlertRefresher(
-    NotificationStore notifications, AlertStore alerts, SilenceStore silences, NotificationChannels channels, NotificationSignal signal,
+    NotificationStore notifications, AlertStore alerts, SilenceStore silences, CorrelationStore correlation, NotificationChannels channels, NotificationSignal signal,
     TimeProvider timeProvider, IOptions<AlertingOptions> options, ILogger<AlertRefresher> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -42,6 +42,7 @@ public sealed partial class AlertRefresher(
             queued += await alerts.QueueRenotificationsAsync(timeProvider.GetUtcNow() - options.Value.RenotifyInterval, channels.Direct, cancellationToken);
         }
 
+        queued += await correlation.ResolveSettledGroupsAsync(channels.All, cancellationToken);
         var held = await alerts.ListOpenSilencedAsync(cancellationToken);
         if (held.Count > 0)
         {

@@ -11,7 +11,8 @@ namespace FleetMonitor.Alerting.Notifications;
 /// an alert that a silence matches now is held back (never sent) and the alert marked silenced.
 /// </summary>
 public sealed partial class NotificationDispatcher(
-    NotificationStore store, AlertStore alerts, SilenceStore silences, IEnumerable<IAlertNotifier> notifiers, NotificationSignal signal,
+    NotificationStore store, AlertStore alerts, SilenceStore silences, CorrelationStore correlation, NotificationChannels channels,
+    IEnumerable<IAlertNotifier> notifiers, NotificationSignal signal,
     AlertingMetrics metrics, TimeProvider timeProvider, IOptions<AlertingOptions> options, ILogger<NotificationDispatcher> logger) : BackgroundService
 {
     private readonly Dictionary<string, IAlertNotifier> _notifiers = notifiers.ToDictionary(n => n.Channel, StringComparer.Ordinal);
@@ -73,8 +74,21 @@ public sealed partial class NotificationDispatcher(
             if (SilenceSchedule.Find(live, alert, timeProvider.GetUtcNow()) is { } silence)
             {
                 await alerts.MarkSilencedAsync(alert.Id, silence.Id, cancellationToken);
-                await store.MarkSilencedAsync(notification, silence.Id, cancellationToken);
+                await store.MarkHeldAsync(notification, "silenced", $"held back by silence {silence.Id}", cancellationToken);
                 metrics.Delivery(notification.Channel, "silenced", Stopwatch.GetElapsedTime(started));
+                return;
+            }
+
+            // An alert of a group is told through the group's alert; a first page of an alert with a known network
+            // may found or join one.
+            var group = alert.GroupId ?? (notification.Action == "firing" && options.Value.GroupThreshold > 0
+                ? await correlation.GroupAsync(alert, options.Value.GroupThreshold, options.Value.GroupWait, channels.All, cancellationToken)
+                : null);
+            if (group is { } groupId)
+            {
+                await store.MarkHeldAsync(notification, "grouped", $"told through grouped alert {groupId}", cancellationToken);
+                metrics.Delivery(notification.Channel, "grouped", Stopwatch.GetElapsedTime(started));
+                signal.Wake();
                 return;
             }
 
