@@ -70,4 +70,12 @@ public sealed class AlertingOptions
     public AlertmanagerChannelOptions Alertmanager { get; set; } = new();
 
     public WebhookChannelOptions Webhook { get; set; } = new();
+
+    public IncomingWebhookOptions Slack { get; set; } = new();
+
+    public IncomingWebhookOptions Teams { get; set; } = new();
+
+    public PagerDutyChannelOptions PagerDuty { get; set; } = new();
+
+    public EmailChannelOptions Email { get; set; } = new();
 }
