@@ -71,6 +71,13 @@ public sealed partial class NotificationDispatcher(
 
             var alert = await alerts.GetAsync(notification.AlertId, cancellationToken)
                 ?? throw new InvalidOperationException($"Alert {notification.AlertId} does not exist");
+            // A refresh queued while the resolve was being committed comes after it: posting it would fire the alert again.
+            if (notification.Action == NotificationStore.RefreshAction && alert.State == AlertStates.Resolved)
+            {
+                await store.MarkHeldAsync(notification, "dropped", "the alert was resolved", cancellationToken);
+                return;
+            }
+
             if (SilenceSchedule.Find(live, alert, timeProvider.GetUtcNow()) is { } silence)
             {
                 await alerts.MarkSilencedAsync(alert.Id, silence.Id, cancellationToken);
