@@ -15,7 +15,9 @@ public static class AlertingHostingExtensions
     public static IHostApplicationBuilder AddFleetMonitorAlerting(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddOptions<AlertingOptions>().BindConfiguration(AlertingOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<AlertingOptions>().BindConfiguration(AlertingOptions.SectionName).ValidateDataAnnotations()
+            .Validate(o => string.IsNullOrEmpty(o.Email.Host) || (o.Email.From is not null && o.Email.To.Count > 0), "Alerting:Email needs From and at least one To when Host is set.")
+            .ValidateOnStart();
         services.AddFleetMonitorAlertingStores();
         services.AddSingleton<AlertingMetrics>();
         services.AddSingleton<PolicyProvider>();
@@ -29,6 +31,13 @@ public static class AlertingHostingExtensions
         services.AddHttpClient<WebhookNotifier>().RemoveAllLoggers();
         services.AddSingleton<IAlertNotifier>(sp => sp.GetRequiredService<AlertmanagerNotifier>());
         services.AddSingleton<IAlertNotifier>(sp => sp.GetRequiredService<WebhookNotifier>());
+        services.AddHttpClient<SlackNotifier>().RemoveAllLoggers();
+        services.AddHttpClient<TeamsNotifier>().RemoveAllLoggers();
+        services.AddHttpClient<PagerDutyNotifier>().RemoveAllLoggers();
+        services.AddSingleton<IAlertNotifier>(sp => sp.GetRequiredService<SlackNotifier>());
+        services.AddSingleton<IAlertNotifier>(sp => sp.GetRequiredService<TeamsNotifier>());
+        services.AddSingleton<IAlertNotifier>(sp => sp.GetRequiredService<PagerDutyNotifier>());
+        services.AddSingleton<IAlertNotifier, EmailNotifier>();
         services.AddSingleton<NotificationDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<NotificationDispatcher>());
         services.AddSingleton<AlertRefresher>();

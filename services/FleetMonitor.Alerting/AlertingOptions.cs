@@ -56,7 +56,26 @@ public sealed class AlertingOptions
     /// <summary>Run the agent-offline job on Quartz's clustered ADO job store (PostgreSQL); off: an in-memory scheduler.</summary>
     public bool ClusteredScheduler { get; set; } = true;
 
+    /// <summary>
+    /// How long a new alert's first notification waits when its agent's public network is known, so that alerts of one
+    /// network and cause arriving together are grouped (Alertmanager's <c>group_wait</c> plays the same part).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    public TimeSpan GroupWait { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Open alerts of one public network and cause from which one grouped alert replaces their pages; 0: never.</summary>
+    [Range(0, 100_000)]
+    public int GroupThreshold { get; set; } = 10;
+
     public AlertmanagerChannelOptions Alertmanager { get; set; } = new();
 
     public WebhookChannelOptions Webhook { get; set; } = new();
+
+    public IncomingWebhookOptions Slack { get; set; } = new();
+
+    public IncomingWebhookOptions Teams { get; set; } = new();
+
+    public PagerDutyChannelOptions PagerDuty { get; set; } = new();
+
+    public EmailChannelOptions Email { get; set; } = new();
 }

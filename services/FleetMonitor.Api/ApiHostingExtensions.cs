@@ -7,6 +7,7 @@ using FleetMonitor.Api.Definitions;
 using FleetMonitor.Api.Enrolment;
 using FleetMonitor.Api.Fleet;
 using FleetMonitor.Api.Policies;
+using FleetMonitor.Api.Silences;
 using FleetMonitor.Api.Sites;
 using FleetMonitor.Api.Templates;
 using FleetMonitor.Storage;
@@ -64,6 +65,7 @@ public static class ApiHostingExtensions
         api.MapEnrolEndpoint().AllowAnonymous().DisableAntiforgery();
         api.MapAlertEndpoints().RequireRoles((method, _) => IsRead(method) ? AccessRoles.Viewer : AccessRoles.Operator);
         api.MapPolicyEndpoints().RequireRoles((method, _) => IsRead(method) ? AccessRoles.Viewer : AccessRoles.Admin);
+        api.MapSilenceEndpoints().RequireRoles((method, _) => IsRead(method) ? AccessRoles.Viewer : AccessRoles.Operator);
         app.MapDashboard();
         return app;
     }

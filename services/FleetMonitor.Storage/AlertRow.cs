@@ -44,4 +44,13 @@ public sealed class AlertRow
     public required DateTimeOffset LastNotifiedAt { get; init; }
 
     public int Notifications { get; init; }
+
+    /// <summary>The silence that held back this alert's notifications, while it does.</summary>
+    public Guid? SilencedBy { get; init; }
+
+    /// <summary>The agent's public network when the alert opened, if known.</summary>
+    public string? Network { get; init; }
+
+    /// <summary>The grouped alert this one belongs to; its own notifications are held while it does.</summary>
+    public Guid? GroupId { get; init; }
 }

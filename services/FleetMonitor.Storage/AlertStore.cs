@@ -11,7 +11,8 @@ public sealed class AlertStore(Database database, TimeProvider timeProvider)
                rule_id AS RuleId, cause AS Cause, class AS Class, severity AS Severity, state AS State, summary AS Summary,
                description AS Description, started_at AS StartedAt, updated_at AS UpdatedAt, resolved_at AS ResolvedAt,
                acknowledged_by AS AcknowledgedBy, acknowledged_at AS AcknowledgedAt, ack_comment AS AckComment,
-               last_notified_at AS LastNotifiedAt, notifications AS Notifications
+               last_notified_at AS LastNotifiedAt, notifications AS Notifications, silenced_by AS SilencedBy,
+               network AS Network, group_id AS GroupId
         FROM alerts
         """;
 
@@ -90,7 +91,7 @@ public sealed class AlertStore(Database database, TimeProvider timeProvider)
         if (rows == 1)
         {
             await HistoryAsync(connection, transaction, alertId, now, "acknowledged", actor, comment, cancellationToken);
-            await QueueAsync(connection, transaction, alertId, channels, "acknowledged", now, cancellationToken);
+            await QueueAsync(connection, transaction, alertId, channels, "acknowledged", now, now, cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);
@@ -162,11 +163,64 @@ public sealed class AlertStore(Database database, TimeProvider timeProvider)
         var ids = (await connection.QueryAsync<Guid>(new CommandDefinition(Sql, new { Now = now, Before = before }, transaction, cancellationToken: cancellationToken))).AsList();
         foreach (var id in ids)
         {
-            await QueueAsync(connection, transaction, id, channels, "renotify", now, cancellationToken);
+            await QueueAsync(connection, transaction, id, channels, "renotify", now, now, cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);
         return ids.Count;
+    }
+
+    /// <summary>
+    /// Records that <paramref name="silenceId"/> holds back the alert's notifications; the first time, also in its
+    /// history. False when it was recorded already.
+    /// </summary>
+    public async Task<bool> MarkSilencedAsync(Guid alertId, Guid silenceId, CancellationToken cancellationToken)
+    {
+        const string Sql = "UPDATE alerts SET silenced_by = @SilenceId WHERE id = @Id AND (silenced_by IS NULL OR silenced_by <> @SilenceId)";
+        var now = timeProvider.GetUtcNow();
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var rows = await connection.ExecuteAsync(new CommandDefinition(Sql, new { Id = alertId, SilenceId = silenceId }, transaction, cancellationToken: cancellationToken));
+        if (rows > 0)
+        {
+            await HistoryAsync(connection, transaction, alertId, now, "silenced", null, $"silence {silenceId}", cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return rows > 0;
+    }
+
+    /// <summary>Open alerts whose notifications a silence held back.</summary>
+    public async Task<IReadOnlyList<AlertRow>> ListOpenSilencedAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<AlertRow>(new CommandDefinition(
+            Columns + " WHERE state <> 'resolved' AND silenced_by IS NOT NULL", cancellationToken: cancellationToken));
+        return rows.AsList();
+    }
+
+    /// <summary>
+    /// The silence <paramref name="silenceId"/> no longer holds the open alert back: it is notified as firing now on
+    /// <paramref name="channels"/>. The update decides, so two replicas never both notify it.
+    /// </summary>
+    public async Task<bool> UnsilenceAsync(Guid alertId, Guid silenceId, IReadOnlyList<string> channels, CancellationToken cancellationToken)
+    {
+        const string Sql = """
+            UPDATE alerts SET silenced_by = NULL, last_notified_at = @Now, notifications = notifications + 1
+            WHERE id = @Id AND silenced_by = @SilenceId AND state <> 'resolved'
+            """;
+        var now = timeProvider.GetUtcNow();
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var rows = await connection.ExecuteAsync(new CommandDefinition(Sql, new { Id = alertId, SilenceId = silenceId, Now = now }, transaction, cancellationToken: cancellationToken));
+        if (rows > 0)
+        {
+            await HistoryAsync(connection, transaction, alertId, now, "unsilenced", null, $"silence {silenceId} no longer applies", cancellationToken);
+            await QueueAsync(connection, transaction, alertId, channels, "firing", now, now, cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return rows > 0;
     }
 
     internal static async Task<Guid?> OpenAsync(
@@ -174,16 +228,16 @@ public sealed class AlertStore(Database database, TimeProvider timeProvider)
     {
         const string Sql = """
             INSERT INTO alerts (id, fingerprint, alertname, site_id, agent_id, probe_id, rule_id, cause, class, severity, state, summary,
-                                description, started_at, updated_at, last_notified_at, notifications)
+                                description, started_at, updated_at, last_notified_at, notifications, network)
             VALUES (@Id, @Fingerprint, @Alertname, @SiteId, @AgentId, @ProbeId, @RuleId, @Cause, @Class, @Severity, 'firing', @Summary,
-                    @Description, @Now, @Now, @Now, 1)
+                    @Description, @Now, @Now, @Now, 1, @Network)
             ON CONFLICT (fingerprint) WHERE state <> 'resolved' DO NOTHING
             """;
         var id = Guid.CreateVersion7(now);
         var rows = await connection.ExecuteAsync(new CommandDefinition(Sql, new
         {
             Id = id, alert.Fingerprint, alert.Alertname, alert.SiteId, alert.AgentId, alert.ProbeId, alert.RuleId, alert.Cause,
-            alert.Class, alert.Severity, alert.Summary, alert.Description, Now = now,
+            alert.Class, alert.Severity, alert.Summary, alert.Description, Now = now, alert.Network,
         }, transaction, cancellationToken: cancellationToken));
         if (rows == 0)
         {
@@ -191,7 +245,7 @@ public sealed class AlertStore(Database database, TimeProvider timeProvider)
         }
 
         await HistoryAsync(connection, transaction, id, now, "opened", null, alert.Description, cancellationToken);
-        await QueueAsync(connection, transaction, id, channels, "firing", now, cancellationToken);
+        await QueueAsync(connection, transaction, id, channels, "firing", now, now + alert.HoldFor, cancellationToken);
         return id;
     }
 
@@ -206,7 +260,7 @@ public sealed class AlertStore(Database database, TimeProvider timeProvider)
         }
 
         await HistoryAsync(connection, transaction, alertId, now, "resolved", actor, detail, cancellationToken);
-        await QueueAsync(connection, transaction, alertId, channels, "resolved", now, cancellationToken);
+        await QueueAsync(connection, transaction, alertId, channels, "resolved", now, now, cancellationToken);
         return true;
     }
 
@@ -217,16 +271,17 @@ public sealed class AlertStore(Database database, TimeProvider timeProvider)
         return connection.ExecuteAsync(new CommandDefinition(Sql, new { AlertId = alertId, At = at, Event = @event, Actor = actor, Detail = detail }, transaction, cancellationToken: cancellationToken));
     }
 
-    private static async Task QueueAsync(
-        DbConnection connection, DbTransaction transaction, Guid alertId, IReadOnlyList<string> channels, string action, DateTimeOffset now, CancellationToken cancellationToken)
+    internal static async Task QueueAsync(
+        DbConnection connection, DbTransaction transaction, Guid alertId, IReadOnlyList<string> channels, string action, DateTimeOffset now,
+        DateTimeOffset due, CancellationToken cancellationToken)
     {
         const string Sql = """
             INSERT INTO alert_notifications (alert_id, channel, action, status, attempts, created_at, next_attempt_at)
-            VALUES (@AlertId, @Channel, @Action, 'pending', 0, @Now, @Now)
+            VALUES (@AlertId, @Channel, @Action, 'pending', 0, @Now, @Due)
             """;
         foreach (var channel in channels)
         {
-            await connection.ExecuteAsync(new CommandDefinition(Sql, new { AlertId = alertId, Channel = channel, Action = action, Now = now }, transaction, cancellationToken: cancellationToken));
+            await connection.ExecuteAsync(new CommandDefinition(Sql, new { AlertId = alertId, Channel = channel, Action = action, Now = now, Due = due }, transaction, cancellationToken: cancellationToken));
         }
     }
 }

@@ -47,6 +47,11 @@ public sealed class AlertWindowSession
     }
 
     /// <summary>Opens the alert unless one with its fingerprint is open; queues its notifications.</summary>
+    /// <summary>The agent's public network as last observed, if any.</summary>
+    public Task<string?> AgentNetworkAsync() =>
+        _connection.ExecuteScalarAsync<string?>(new CommandDefinition(
+            "SELECT network FROM alert_agent_networks WHERE agent_id = @AgentId", new { Window.AgentId }, _transaction, cancellationToken: _cancellationToken));
+
     public Task<Guid?> OpenAlertAsync(NewAlert alert, IReadOnlyList<string> channels) =>
         AlertStore.OpenAsync(_connection, _transaction, alert, channels, _now, _cancellationToken);
 

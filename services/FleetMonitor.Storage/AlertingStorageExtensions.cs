@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace FleetMonitor.Storage;
 
-/// <summary>Registers the Alerting stores (policies, alerts, notifications) beside the core storage.</summary>
+/// <summary>Registers the Alerting stores (policies, alerts, notifications, silences) beside the core storage.</summary>
 public static class AlertingStorageExtensions
 {
     public static IServiceCollection AddFleetMonitorAlertingStores(this IServiceCollection services)
@@ -12,6 +12,8 @@ public static class AlertingStorageExtensions
         services.TryAddSingleton<PolicyStore>();
         services.TryAddSingleton<AlertStore>();
         services.TryAddSingleton<NotificationStore>();
+        services.TryAddSingleton<SilenceStore>();
+        services.TryAddSingleton<CorrelationStore>();
         return services;
     }
 }

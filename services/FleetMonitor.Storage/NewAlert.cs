@@ -24,4 +24,10 @@ public sealed record NewAlert
     public required string Summary { get; init; }
 
     public required string Description { get; init; }
+
+    /// <summary>The agent's public network (<c>203.0.113.0/24</c>), when known: alerts of one network and cause are grouped.</summary>
+    public string? Network { get; init; }
+
+    /// <summary>How long the firing notification waits before it is sent, so that alerts of one network can be grouped.</summary>
+    public TimeSpan HoldFor { get; init; }
 }

@@ -50,6 +50,19 @@ public sealed class NotificationStore(Database database, TimeProvider timeProvid
     }
 
     /// <summary>
+    /// Records a delivery held back and never sent, with <paramref name="status"/> (<c>silenced</c>, <c>grouped</c>)
+    /// and why; a held-back <c>refresh</c> leaves no row.
+    /// </summary>
+    public async Task MarkHeldAsync(AlertNotificationRow notification, string status, string reason, CancellationToken cancellationToken)
+    {
+        var sql = notification.Action == RefreshAction
+            ? "DELETE FROM alert_notifications WHERE id = @Id"
+            : "UPDATE alert_notifications SET status = @Status, claimed_until = NULL, last_error = @Reason WHERE id = @Id";
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(sql, new { notification.Id, Status = status, Reason = reason }, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>
     /// Queues a <c>refresh</c> of every open alert on <paramref name="channel"/> that has nothing pending there. Going
     /// through the outbox keeps each alert's posts in order: a refresh never lands after the resolve that followed it.
     /// </summary>

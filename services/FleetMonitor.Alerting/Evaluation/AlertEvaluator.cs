@@ -1,16 +1,24 @@
+using FleetMonitor.Alerting.Correlation;
 using FleetMonitor.Alerting.Notifications;
 using FleetMonitor.Alerting.Policies;
 using FleetMonitor.Contracts;
 using FleetMonitor.Storage;
+using Microsoft.Extensions.Options;
 
 namespace FleetMonitor.Alerting.Evaluation;
 
 /// <summary>Evaluates one result or state change inside the agent/probe's locked window and opens or resolves its alerts.</summary>
 public sealed class AlertEvaluator(
-    AlertStore alerts, PolicyProvider policies, NotificationChannels channels, NotificationSignal signal, AlertingMetrics metrics)
+    AlertStore alerts, CorrelationStore correlation, PolicyProvider policies, NotificationChannels channels, NotificationSignal signal,
+    AlertingMetrics metrics, IOptions<AlertingOptions> options)
 {
     public async Task EvaluateResultAsync(Observation o, CancellationToken cancellationToken)
     {
+        if (PublicNetwork.Of(o.Facts) is { } network)
+        {
+            await correlation.RecordNetworkAsync(o.AgentId, o.SiteId, network, cancellationToken);
+        }
+
         var policy = await policies.GetAsync(o.SiteId, cancellationToken);
         var status = await alerts.InWindowAsync(o.AgentId, o.ProbeId, o.SiteId, o.Kind, o.Target, async session =>
         {
@@ -80,6 +88,11 @@ public sealed class AlertEvaluator(
                     Description = $"Probe {probeId} ({kind} {target}) of agent {agentId} at site {siteId} is flapping: {reason}. Regression pages for it wait until it settles.",
                 }
                 : RuleAlert(policy.Rules!.First(r => r.Id == cause), neverMet, reason, siteId, agentId, probeId, kind, target);
+            if (options.Value.GroupThreshold > 0 && await session.AgentNetworkAsync() is { } network)
+            {
+                alert = alert with { Network = network, HoldFor = options.Value.GroupWait };
+            }
+
             if (await session.OpenAlertAsync(alert, channels.All) is not null)
             {
                 metrics.AlertOpened(alert.Class, alert.Alertname);

@@ -7,6 +7,10 @@ public sealed class NotificationChannels(IOptions<AlertingOptions> options)
 {
     public const string Alertmanager = "alertmanager";
     public const string Webhook = "webhook";
+    public const string Slack = "slack";
+    public const string Teams = "teams";
+    public const string PagerDuty = "pagerduty";
+    public const string Email = "email";
 
     public IReadOnlyList<string> All { get; } = Build(options.Value);
 
@@ -24,6 +28,26 @@ public sealed class NotificationChannels(IOptions<AlertingOptions> options)
         if (!string.IsNullOrEmpty(options.Webhook.Url))
         {
             channels.Add(Webhook);
+        }
+
+        if (!string.IsNullOrEmpty(options.Slack.Url))
+        {
+            channels.Add(Slack);
+        }
+
+        if (!string.IsNullOrEmpty(options.Teams.Url))
+        {
+            channels.Add(Teams);
+        }
+
+        if (!string.IsNullOrEmpty(options.PagerDuty.RoutingKey))
+        {
+            channels.Add(PagerDuty);
+        }
+
+        if (!string.IsNullOrEmpty(options.Email.Host))
+        {
+            channels.Add(Email);
         }
 
         return channels;

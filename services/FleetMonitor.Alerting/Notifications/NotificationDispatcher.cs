@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using FleetMonitor.Alerting.Silences;
 using FleetMonitor.Storage;
 using Microsoft.Extensions.Options;
 
@@ -6,10 +7,12 @@ namespace FleetMonitor.Alerting.Notifications;
 
 /// <summary>
 /// Delivers the notification outbox: claims due deliveries, hands each to its channel, records the outcome, and retries
-/// failures with exponential back-off. The outbox is in the database, so a restart loses nothing.
+/// failures with exponential back-off. The outbox is in the database, so a restart loses nothing. A notification of
+/// an alert that a silence matches now is held back (never sent) and the alert marked silenced.
 /// </summary>
 public sealed partial class NotificationDispatcher(
-    NotificationStore store, AlertStore alerts, IEnumerable<IAlertNotifier> notifiers, NotificationSignal signal,
+    NotificationStore store, AlertStore alerts, SilenceStore silences, CorrelationStore correlation, NotificationChannels channels,
+    IEnumerable<IAlertNotifier> notifiers, NotificationSignal signal,
     AlertingMetrics metrics, TimeProvider timeProvider, IOptions<AlertingOptions> options, ILogger<NotificationDispatcher> logger) : BackgroundService
 {
     private readonly Dictionary<string, IAlertNotifier> _notifiers = notifiers.ToDictionary(n => n.Channel, StringComparer.Ordinal);
@@ -45,12 +48,18 @@ public sealed partial class NotificationDispatcher(
     public async Task<int> DispatchOnceAsync(CancellationToken cancellationToken)
     {
         var due = await store.ClaimDueAsync(100, options.Value.DeliveryTimeout * 2, cancellationToken);
+        if (due.Count == 0)
+        {
+            return 0;
+        }
+
+        var live = await silences.ListLiveAsync(cancellationToken);
         await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken },
-            async (notification, token) => await DeliverAsync(notification, token));
+            async (notification, token) => await DeliverAsync(notification, live, token));
         return due.Count;
     }
 
-    private async Task DeliverAsync(AlertNotificationRow notification, CancellationToken cancellationToken)
+    private async Task DeliverAsync(AlertNotificationRow notification, IReadOnlyList<SilenceRow> live, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         try
@@ -62,6 +71,34 @@ public sealed partial class NotificationDispatcher(
 
             var alert = await alerts.GetAsync(notification.AlertId, cancellationToken)
                 ?? throw new InvalidOperationException($"Alert {notification.AlertId} does not exist");
+            // A refresh queued while the resolve was being committed comes after it: posting it would fire the alert again.
+            if (notification.Action == NotificationStore.RefreshAction && alert.State == AlertStates.Resolved)
+            {
+                await store.MarkHeldAsync(notification, "dropped", "the alert was resolved", cancellationToken);
+                return;
+            }
+
+            if (SilenceSchedule.Find(live, alert, timeProvider.GetUtcNow()) is { } silence)
+            {
+                await alerts.MarkSilencedAsync(alert.Id, silence.Id, cancellationToken);
+                await store.MarkHeldAsync(notification, "silenced", $"held back by silence {silence.Id}", cancellationToken);
+                metrics.Delivery(notification.Channel, "silenced", Stopwatch.GetElapsedTime(started));
+                return;
+            }
+
+            // An alert of a group is told through the group's alert; a first page of an alert with a known network
+            // may found or join one.
+            var group = alert.GroupId ?? (notification.Action == "firing" && options.Value.GroupThreshold > 0
+                ? await correlation.GroupAsync(alert, options.Value.GroupThreshold, options.Value.GroupWait, channels.All, cancellationToken)
+                : null);
+            if (group is { } groupId)
+            {
+                await store.MarkHeldAsync(notification, "grouped", $"told through grouped alert {groupId}", cancellationToken);
+                metrics.Delivery(notification.Channel, "grouped", Stopwatch.GetElapsedTime(started));
+                signal.Wake();
+                return;
+            }
+
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(options.Value.DeliveryTimeout);
             await notifier.DeliverAsync(alert, notification.Action, timeout.Token);

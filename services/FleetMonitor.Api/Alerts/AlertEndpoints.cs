@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using FleetMonitor.Alerting.Notifications;
 using FleetMonitor.Alerting.Policies;
+using FleetMonitor.Api.Access;
 using FleetMonitor.Api.Policies;
 using FleetMonitor.Api.Sites;
 using FleetMonitor.Storage;
@@ -89,16 +90,19 @@ public static class AlertEndpoints
     }
 
     private static Task<Results<Ok<AlertRow>, ProblemHttpResult>> AcknowledgeAsync(
-        string alertId, HttpRequest request, AlertStore alerts, NotificationChannels channels, CancellationToken cancellationToken) =>
-        ActAsync(alertId, request, alerts, (id, body) => alerts.AcknowledgeAsync(id, body.By!, body.Comment, channels.All, cancellationToken), "firing", cancellationToken);
+        string alertId, HttpRequest request, AlertStore alerts, AuditLog audit, NotificationChannels channels, CancellationToken cancellationToken) =>
+        ActAsync(alertId, request, alerts, audit, "alert.acknowledge",
+            (id, by, body) => alerts.AcknowledgeAsync(id, by, body.Comment, channels.All, cancellationToken), "firing", cancellationToken);
 
     private static Task<Results<Ok<AlertRow>, ProblemHttpResult>> ResolveAsync(
-        string alertId, HttpRequest request, AlertStore alerts, NotificationChannels channels, CancellationToken cancellationToken) =>
-        ActAsync(alertId, request, alerts, (id, body) => alerts.ResolveAsync(id, body.By, body.Comment ?? "resolved by hand", channels.All, cancellationToken), "firing or acknowledged", cancellationToken);
+        string alertId, HttpRequest request, AlertStore alerts, AuditLog audit, NotificationChannels channels, CancellationToken cancellationToken) =>
+        ActAsync(alertId, request, alerts, audit, "alert.resolve",
+            (id, by, body) => alerts.ResolveAsync(id, by, body.Comment ?? "resolved by hand", channels.All, cancellationToken), "firing or acknowledged", cancellationToken);
 
+    /// <summary>Acts on an alert as the signed-in user (who acts is never taken from the body), audited.</summary>
     private static async Task<Results<Ok<AlertRow>, ProblemHttpResult>> ActAsync(
-        string alertId, HttpRequest request, AlertStore alerts,
-        Func<Guid, AlertActionRequest, Task<bool>> act, string requiredState, CancellationToken cancellationToken)
+        string alertId, HttpRequest request, AlertStore alerts, AuditLog audit, string auditAction,
+        Func<Guid, string, AlertActionRequest, Task<bool>> act, string requiredState, CancellationToken cancellationToken)
     {
         if (!Guid.TryParse(alertId, out var id))
         {
@@ -117,12 +121,13 @@ public static class AlertEndpoints
         }
         catch (JsonException e)
         {
-            return PolicyEndpoints.Invalid(e.Path is { Length: > 2 } p ? p[2..] : "body", "Must be a JSON object with by and an optional comment, nothing else.");
+            return PolicyEndpoints.Invalid(e.Path is { Length: > 2 } p ? p[2..] : "body",
+                "Must be a JSON object with an optional comment, nothing else (who acts is the signed-in user).");
         }
 
-        if (body is null || string.IsNullOrWhiteSpace(body.By) || body.By.Length > 200)
+        if (body is null)
         {
-            return PolicyEndpoints.Invalid("by", "Who acts is required (1 to 200 characters).");
+            return PolicyEndpoints.Invalid("body", "A JSON object with an optional comment is required.");
         }
 
         if (body.Comment is { Length: > 1000 })
@@ -130,16 +135,20 @@ public static class AlertEndpoints
             return PolicyEndpoints.Invalid("comment", "At most 1000 characters.");
         }
 
-        if (await alerts.GetAsync(id, cancellationToken) is null)
+        var before = await alerts.GetAsync(id, cancellationToken);
+        if (before is null)
         {
             return ApiProblems.NotFound("alert", alertId);
         }
 
-        if (!await act(id, body))
+        var by = request.HttpContext.User.Identity?.Name ?? throw new InvalidOperationException("Acting on an alert needs a signed-in user.");
+        if (!await act(id, by, body))
         {
             return ApiProblems.Conflict("Alert state", $"Only a {requiredState} alert can take this action.");
         }
 
-        return TypedResults.Ok((await alerts.GetAsync(id, cancellationToken))!);
+        var after = (await alerts.GetAsync(id, cancellationToken))!;
+        await audit.RecordAsync(request.HttpContext.User, auditAction, $"alert:{id}", new { before.State }, new { after.State, body.Comment }, cancellationToken);
+        return TypedResults.Ok(after);
     }
 }

@@ -67,13 +67,11 @@ function button(text, onClick) {
 }
 
 async function act(id, action) {
-  const by = window.prompt(`Your name (${action})`);
-  if (!by) return;
   const comment = action === "acknowledge" ? window.prompt("Comment (optional)") || undefined : undefined;
   const response = await fetch(`/api/alerts/${id}/${action}`, {
     method: "POST",
     headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ by, comment }),
+    body: JSON.stringify({ comment }),
   });
   $("alerts-status").textContent = response.ok ? `${action}d` : await problemText(response);
   await loadAlerts();

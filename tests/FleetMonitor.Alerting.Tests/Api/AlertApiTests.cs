@@ -21,18 +21,29 @@ public sealed class AlertApiTests
         Assert.Single(await ListAsync(api, "?class=exposed"));
         Assert.Equal(2, (await ListAsync(api, "?state=firing")).Count);
 
-        using var ack = await api.Client.PostAsJsonAsync($"/api/alerts/{broken}/acknowledge", new { by = "noc-anna", comment = "ISP outage, ticket 4711" });
+        using var ack = await api.Client.PostAsJsonAsync($"/api/alerts/{broken}/acknowledge", new { comment = "ISP outage, ticket 4711" });
         Assert.Equal(HttpStatusCode.OK, ack.StatusCode);
         Assert.Equal("acknowledged", Assert.Single(await ListAsync(api, "?state=acknowledged")).GetProperty("state").GetString());
-        Assert.Equal(HttpStatusCode.Conflict, (await api.Client.PostAsJsonAsync($"/api/alerts/{broken}/acknowledge", new { by = "noc-ben" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await api.Client.PostAsJsonAsync($"/api/alerts/{broken}/acknowledge", new { comment = "again" })).StatusCode);
 
-        using var resolve = await api.Client.PostAsJsonAsync($"/api/alerts/{broken}/resolve", new { by = "noc-anna" });
+        // Who acts is the signed-in user: a "by" in the body is refused, not believed.
+        using var impostor = await api.Client.PostAsJsonAsync($"/api/alerts/{broken}/resolve", new { by = "noc-ben" });
+        Assert.Equal(HttpStatusCode.BadRequest, impostor.StatusCode);
+        Assert.True(JsonDocument.Parse(await impostor.Content.ReadAsStringAsync()).RootElement.GetProperty("errors").TryGetProperty("by", out _));
+        using var resolve = await api.Client.PostAsJsonAsync($"/api/alerts/{broken}/resolve", new { });
         Assert.Equal(HttpStatusCode.OK, resolve.StatusCode);
         var details = JsonDocument.Parse(await api.Client.GetStringAsync($"/api/alerts/{broken}")).RootElement;
         var alert = details.GetProperty("alert");
-        Assert.Equal(("resolved", "noc-anna", "ISP outage, ticket 4711"),
+        Assert.Equal(("resolved", "token:alerting-tests", "ISP outage, ticket 4711"),
             (alert.GetProperty("state").GetString(), alert.GetProperty("acknowledgedBy").GetString(), alert.GetProperty("ackComment").GetString()));
         Assert.Equal(["opened", "acknowledged", "resolved"], details.GetProperty("history").EnumerateArray().Select(h => h.GetProperty("event").GetString()));
+        Assert.Equal(["token:alerting-tests", "token:alerting-tests"], details.GetProperty("history").EnumerateArray().Skip(1).Select(h => h.GetProperty("actor").GetString()));
+        await using (var db = await database.Database.OpenAsync(CancellationToken.None))
+        {
+            Assert.Equal([("alert.acknowledge", "token:alerting-tests"), ("alert.resolve", "token:alerting-tests")],
+                await Dapper.SqlMapper.QueryAsync<(string, string)>(db, "SELECT action, actor FROM audit_log ORDER BY id"));
+        }
+
         Assert.Equal(["firing", "acknowledged", "resolved"], details.GetProperty("notifications").EnumerateArray().Select(n => n.GetProperty("action").GetString()));
     }
 

@@ -30,7 +30,10 @@ public sealed class AgentOfflineTests
         await Eventually.WaitAsync(() => Task.FromResult(WebhookPayloads.Read(receiver)), p => p.Count >= 1, TimeSpan.FromSeconds(60), "the agent-offline page");
         // Both instances are in the cluster, and the job has run many times in the window below: a second alert or page would show.
         await Eventually.WaitAsync(() => CountAsync(database, "SELECT count(*) FROM qrtz_scheduler_state"), n => n == 2, TimeSpan.FromSeconds(60), "two clustered schedulers");
-        await Task.Delay(TimeSpan.FromSeconds(5));
+        var fired = await CountAsync(database, "SELECT coalesce(max(prev_fire_time), 0) FROM qrtz_triggers");
+        await Eventually.WaitAsync(() => CountAsync(database, "SELECT coalesce(max(prev_fire_time), 0) FROM qrtz_triggers"),
+            t => t >= fired + TimeSpan.FromSeconds(4).Ticks, TimeSpan.FromSeconds(60), "the offline check firing several more times");
+        await Eventually.WaitAsync(() => CountAsync(database, "SELECT count(*) FROM alert_notifications WHERE status = 'pending'"), n => n == 0, TimeSpan.FromSeconds(60), "every notification settled");
         var page = Assert.Single(WebhookPayloads.Read(receiver));
         Assert.Equal(("firing", "FleetMonitorAgentOffline", "agent-silent"), (page.Action, page.Alertname, page.Agent));
         Assert.Equal(1, await CountAsync(database, "SELECT count(*) FROM alerts"));

@@ -12,8 +12,7 @@ namespace FleetMonitor.Alerting.Tests.EndToEnd;
 /// </summary>
 public sealed class AlertmanagerTests
 {
-    [Fact(Skip = "Order-dependent: when the failing results are evaluated before the passing ones, the alert is "
-        + "FleetMonitorPolicyNeverMet instead of FleetMonitorRegression; the test must feed the passes and wait for them first")]
+    [Fact]
     public async Task A_regression_gives_one_page_at_alertmanagers_receiver_and_one_resolve()
     {
         await using var receiver = await HttpReceiver.StartAsync();
@@ -24,11 +23,17 @@ public sealed class AlertmanagerTests
         await using var _alerting = alerting;
         await using var agent = await AgentPublisher.ConnectAsync(vhost);
 
-        // ok, ok, then failing: the third failure of the last five opens the regression; more failures change nothing.
+        // The probe meets the policy first: two passes, evaluated before anything else is sent (results are consumed
+        // concurrently, and failures evaluated before any pass would rightly be "never met", not a regression).
         var run = 0;
-        foreach (var outcome in new[] { ProbeOutcome.Ok, ProbeOutcome.Ok, ProbeOutcome.Failed, ProbeOutcome.Failed, ProbeOutcome.Failed, ProbeOutcome.Failed, ProbeOutcome.Failed })
+        await agent.PublishAsync(Results.Make("agent-1", "pbx-tcp", "tcp", run++, ProbeOutcome.Ok));
+        await agent.PublishAsync(Results.Make("agent-1", "pbx-tcp", "tcp", run++, ProbeOutcome.Ok));
+        await WindowEntriesAsync(database, "agent-1", "pbx-tcp", 2);
+
+        // Then it fails: the third failure of the last five opens the regression; more failures change nothing.
+        for (var i = 0; i < 5; i++)
         {
-            await agent.PublishAsync(Results.Make("agent-1", "pbx-tcp", "tcp", run++, outcome));
+            await agent.PublishAsync(Results.Make("agent-1", "pbx-tcp", "tcp", run++, ProbeOutcome.Failed));
         }
 
         var firing = await Eventually.WaitAsync(() => Task.FromResult(AlertmanagerAlerts(receiver)), a => a.Count >= 1, TimeSpan.FromSeconds(60), "Alertmanager delivering the page");
@@ -46,17 +51,26 @@ public sealed class AlertmanagerTests
         await agent.PublishAsync(Results.Make("agent-1", "pbx-tcp", "tcp", run++, ProbeOutcome.Ok));
         await Eventually.WaitAsync(() => Task.FromResult(AlertmanagerAlerts(receiver)), a => a.Any(x => x.Status == "resolved"), TimeSpan.FromSeconds(60), "Alertmanager delivering the resolve");
 
-        // Alerting re-posts open alerts every 2 s here and Alertmanager re-evaluates its group every second: a window
-        // of several rounds in which a duplicate page or resolve would show.
-        await Task.Delay(TimeSpan.FromSeconds(8));
-        var all = AlertmanagerAlerts(receiver);
+        // A window in which a duplicate page or a re-fire after the resolve would show: another agent regresses after
+        // the resolve, and the test waits until Alertmanager has delivered that page and Alerting has posted to
+        // Alertmanager three more times (refresh rounds that could have re-posted the resolved alert).
+        foreach (var outcome in new[] { ProbeOutcome.Failed, ProbeOutcome.Failed, ProbeOutcome.Failed })
+        {
+            await agent.PublishAsync(Results.Make("agent-sentinel", "pbx-tcp", "tcp", run++, outcome));
+        }
+
+        await Eventually.WaitAsync(() => Task.FromResult(AlertmanagerAlerts(receiver)), a => a.Any(x => x.Labels["agent"] == "agent-sentinel"), TimeSpan.FromSeconds(60), "Alertmanager delivering the later page");
+        var posts = await PostsToAlertmanagerAsync(alerting);
+        await Eventually.WaitAsync(() => PostsToAlertmanagerAsync(alerting), n => n >= posts + 3, TimeSpan.FromSeconds(60), "three more refresh rounds");
+        var all = AlertmanagerAlerts(receiver).Where(a => a.Labels["agent"] == "agent-1").ToList();
         Assert.Equal(["firing", "resolved"], all.Select(a => a.Status));
         Assert.Equal(page.Labels, all[1].Labels);
 
         await using var db = await database.Database.OpenAsync(CancellationToken.None);
-        var history = (await db.QueryAsync<string>("SELECT event FROM alert_history ORDER BY id")).ToList();
+        var history = (await db.QueryAsync<string>("SELECT h.event FROM alert_history h JOIN alerts a ON a.id = h.alert_id WHERE a.agent_id = 'agent-1' ORDER BY h.id")).ToList();
         Assert.Equal(["opened", "resolved"], history);
-        var deliveries = (await db.QueryAsync<(string Action, string Status)>("SELECT action, status FROM alert_notifications ORDER BY id")).ToList();
+        var deliveries = (await db.QueryAsync<(string Action, string Status)>(
+            "SELECT n.action, n.status FROM alert_notifications n JOIN alerts a ON a.id = n.alert_id WHERE a.agent_id = 'agent-1' ORDER BY n.id")).ToList();
         Assert.Equal([("firing", "delivered"), ("resolved", "delivered")], deliveries);
     }
 
@@ -86,8 +100,29 @@ public sealed class AlertmanagerTests
         Assert.Equal(("broken", "sip-alg"), (byProbe["sip-alg"].Labels["class"], byProbe["sip-alg"].Labels["cause"]));
     }
 
+    /// <summary>Waits until the agent/probe's evaluation window holds <paramref name="count"/> results.</summary>
+    internal static Task<int> WindowEntriesAsync(TestDatabase database, string agentId, string probeId, int count) =>
+        Eventually.WaitAsync(
+            async () =>
+            {
+                await using var db = await database.Database.OpenAsync(CancellationToken.None);
+                var entries = await db.ExecuteScalarAsync<string?>(new CommandDefinition(
+                    "SELECT entries FROM alert_windows WHERE agent_id = @AgentId AND probe_id = @ProbeId", new { AgentId = agentId, ProbeId = probeId }));
+                return entries is null ? 0 : JsonDocument.Parse(entries).RootElement.GetArrayLength();
+            },
+            n => n >= count, TimeSpan.FromSeconds(60), $"{count} results of {agentId}/{probeId} evaluated");
+
+    /// <summary>Alerting's count of successful posts to Alertmanager (pages, refreshes and resolves).</summary>
+    internal static async Task<double> PostsToAlertmanagerAsync(ChildProcess alerting)
+    {
+        using var http = new HttpClient { BaseAddress = await alerting.ListeningAddressAsync(TimeSpan.FromSeconds(5)) };
+        const string Series = "fleetmonitor_alerting_notifications_total{channel=\"alertmanager\",outcome=\"delivered\"} ";
+        var line = (await http.GetStringAsync("/metrics")).Split('\n').FirstOrDefault(l => l.StartsWith(Series, StringComparison.Ordinal));
+        return line is null ? 0 : double.Parse(line[Series.Length..], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     /// <summary>Every alert of every notification Alertmanager posted to the receiver, in order.</summary>
-    private static List<DeliveredAlert> AlertmanagerAlerts(HttpReceiver receiver) =>
+    internal static List<DeliveredAlert> AlertmanagerAlerts(HttpReceiver receiver) =>
         receiver.Requests.Where(r => r.Path == "/alertmanager")
             .SelectMany(r => JsonDocument.Parse(r.Body).RootElement.GetProperty("alerts").EnumerateArray())
             .Select(a => new DeliveredAlert(
@@ -96,5 +131,5 @@ public sealed class AlertmanagerTests
                 a.GetProperty("annotations").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()!)))
             .ToList();
 
-    private sealed record DeliveredAlert(string Status, Dictionary<string, string> Labels, Dictionary<string, string> Annotations);
+    internal sealed record DeliveredAlert(string Status, Dictionary<string, string> Labels, Dictionary<string, string> Annotations);
 }

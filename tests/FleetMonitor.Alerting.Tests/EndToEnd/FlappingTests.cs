@@ -51,11 +51,24 @@ public sealed class FlappingTests
         }
         await Eventually.WaitAsync(() => vhost.QueueDepthAsync("alerting-state-changes"), n => n == 0, TimeSpan.FromSeconds(60), "the state changes consumed");
         await Eventually.WaitAsync(() => Task.FromResult(WebhookPayloads.Read(receiver)), p => p.Count >= 1, TimeSpan.FromSeconds(60), "the page");
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        // Every state change Ingestion sent has been evaluated and every notification queued has been settled: a second
+        // alert or page would be in the receiver by now.
+        var sent = await Eventually.WaitAsync(() => CountAsync(database, "SELECT count(*) FROM state_change_outbox WHERE sent_at IS NOT NULL"),
+            n => n > 0, TimeSpan.FromSeconds(60), "state changes sent");
+        await Eventually.WaitAsync(() => ObservedStateChangesAsync(alerting), n => n >= sent, TimeSpan.FromSeconds(60), "every state change evaluated");
+        await Eventually.WaitAsync(() => CountAsync(database, "SELECT count(*) FROM alert_notifications WHERE status = 'pending'"), n => n == 0, TimeSpan.FromSeconds(60), "every notification settled");
         var page = Assert.Single(WebhookPayloads.Read(receiver));
         Assert.Equal(("firing", "FleetMonitorProbeFlapping"), (page.Action, page.Alertname));
         await using var db = await database.Database.OpenAsync(CancellationToken.None);
         Assert.Equal(["flapping"], await db.QueryAsync<string>("SELECT cause FROM alerts"));
+    }
+
+    private static async Task<long> ObservedStateChangesAsync(ChildProcess alerting)
+    {
+        using var http = new HttpClient { BaseAddress = await alerting.ListeningAddressAsync(TimeSpan.FromSeconds(5)) };
+        return (long)(await http.GetStringAsync("/metrics")).Split('\n')
+            .Where(l => l.StartsWith("fleetmonitor_alerting_observations_total{source=\"state_change\"", StringComparison.Ordinal))
+            .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
     }
 
     private static async Task<WebApplication> StartIngestionAsync(RabbitMqVhost vhost, TestDatabase database)

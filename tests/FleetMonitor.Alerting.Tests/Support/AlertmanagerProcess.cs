@@ -107,7 +107,8 @@ public sealed class AlertmanagerProcess : IAsyncDisposable
         _folder.Delete(recursive: true);
     }
 
-    private static int FreePort()
+    /// <summary>A loopback port free a moment ago; whoever binds it must retry when it was taken in between.</summary>
+    internal static int FreePort()
     {
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));

@@ -1,0 +1,102 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Dapper;
+using FleetMonitor.Alerting.Tests.Support;
+using FleetMonitor.Contracts;
+using FleetMonitor.Storage;
+
+namespace FleetMonitor.Alerting.Tests.EndToEnd;
+
+/// <summary>
+/// 200 agents behind one public network (their NAT probes observe addresses in 203.0.113.0/24) fail the same rule at
+/// once: RabbitMQ → the Alerting process → PostgreSQL → one grouped page at the webhook naming the network and the
+/// counts, none of the 200 pages of their own; when they recover, one resolve.
+/// </summary>
+public sealed class CorrelationTests
+{
+    private const int Agents = 200;
+
+    [Fact]
+    public async Task Two_hundred_agents_behind_one_public_network_failing_at_once_give_one_grouped_notification()
+    {
+        await using var receiver = await HttpReceiver.StartAsync();
+        await using var vhost = await RabbitMqVhost.CreateAsync();
+        await using var database = await TestDatabase.CreateAsync(StorageDialect.PostgreSql);
+        var settings = WebhookPayloads.Settings(receiver);
+        settings["Alerting:GroupWait"] = "00:00:05";
+        var (alerting, _) = await AlertingProcess.StartAsync(vhost, database, settings);
+        await using var _alerting = alerting;
+        await using var agent = await AgentPublisher.ConnectAsync(vhost);
+
+        // Each agent's batch: its NAT probe's observation (the public address), then three failures of the PBX path.
+        for (var i = 0; i < Agents; i++)
+        {
+            var agentId = $"agent-{i:000}";
+            var nat = Results.Make(agentId, "nat", "nat", 0, ProbeOutcome.Ok, target: "reflector.example.net:3478") with
+            {
+                Facts = new Dictionary<string, string> { ["mapped_address"] = $"203.0.113.{1 + (i % 250)}:{40000 + i}" },
+            };
+            await agent.PublishAsync(Batch(agentId, [nat, .. Enumerable.Range(1, 3).Select(run => Results.Make(agentId, "pbx-tcp", "tcp", run, ProbeOutcome.Failed))]));
+        }
+
+        // Every agent's alert opens and joins one group; every notification queued is then settled (sent or held).
+        await Eventually.WaitAsync(() => CountAsync(database, "SELECT count(*) FROM alerts WHERE group_id IS NOT NULL"), n => n == Agents, TimeSpan.FromSeconds(120), "all 200 alerts grouped");
+        await Eventually.WaitAsync(() => CountAsync(database, "SELECT count(*) FROM alert_notifications WHERE status = 'pending'"), n => n == 0, TimeSpan.FromSeconds(60), "every notification settled");
+
+        var page = Assert.Single(Payloads(receiver));
+        Assert.Equal(("firing", "FleetMonitorNetworkOutage", "network 203.0.113.0/24", "tcp-path"), (page.Action, page.Alertname, page.Agent, page.Cause));
+        var counted = Regex.Match(page.Description, @"^(\d+) agents behind the public network 203\.0\.113\.0/24 fail tcp-path together \(by site: site-a: (\d+)\)");
+        Assert.True(counted.Success, page.Description);
+        var count = int.Parse(counted.Groups[1].Value, CultureInfo.InvariantCulture);
+        Assert.InRange(count, 10, Agents);
+        Assert.Equal(count, int.Parse(counted.Groups[2].Value, CultureInfo.InvariantCulture));
+        Assert.StartsWith($"tcp-path fails on {count} agents behind 203.0.113.0/24", page.Summary, StringComparison.Ordinal);
+        await using (var db = await database.Database.OpenAsync(CancellationToken.None))
+        {
+            Assert.Equal(Agents, await db.ExecuteScalarAsync<long>("SELECT count(*) FROM alert_notifications WHERE status = 'grouped'"));
+            var description = await db.ExecuteScalarAsync<string>("SELECT description FROM alerts WHERE alertname = 'FleetMonitorNetworkOutage'");
+            Assert.StartsWith($"{Agents} agents behind the public network 203.0.113.0/24", description, StringComparison.Ordinal);
+        }
+
+        // They recover: the members resolve quietly, the group once.
+        for (var i = 0; i < Agents; i++)
+        {
+            var agentId = $"agent-{i:000}";
+            await agent.PublishAsync(Batch(agentId, [.. Enumerable.Range(4, 2).Select(run => Results.Make(agentId, "pbx-tcp", "tcp", run, ProbeOutcome.Ok))]));
+        }
+
+        await Eventually.WaitAsync(() => Task.FromResult(Payloads(receiver)), p => p.Any(x => x.Action == "resolved"), TimeSpan.FromSeconds(120), "the group's resolve");
+        await Eventually.WaitAsync(() => CountAsync(database, "SELECT count(*) FROM alerts WHERE state <> 'resolved'"), n => n == 0, TimeSpan.FromSeconds(60), "every alert resolved");
+        await Eventually.WaitAsync(() => CountAsync(database, "SELECT count(*) FROM alert_notifications WHERE status = 'pending'"), n => n == 0, TimeSpan.FromSeconds(60), "every notification settled");
+        Assert.Equal([("firing", page.AlertId), ("resolved", page.AlertId)], Payloads(receiver).Select(p => (p.Action, p.AlertId)));
+    }
+
+    private static ProbeResultsBatched Batch(string agentId, IReadOnlyList<ProbeCompleted> results) => new()
+    {
+        SchemaVersion = ProbeResultsBatched.CurrentSchemaVersion,
+        AgentId = agentId,
+        SiteId = "site-a",
+        Results = results,
+    };
+
+    private static List<Page> Payloads(HttpReceiver receiver)
+    {
+        var checkedPayloads = WebhookPayloads.Read(receiver);
+        // The queue only grows at its end: the first requests are the ones just checked.
+        return receiver.Requests.Where(r => r.Path == "/hook").Take(checkedPayloads.Count).Select((r, i) =>
+        {
+            var alert = JsonDocument.Parse(r.Body).RootElement.GetProperty("alert");
+            return new Page(checkedPayloads[i].Action, checkedPayloads[i].AlertId, checkedPayloads[i].Alertname, checkedPayloads[i].Agent,
+                alert.GetProperty("cause").GetString()!, alert.GetProperty("summary").GetString()!, alert.GetProperty("description").GetString()!);
+        }).ToList();
+    }
+
+    private static async Task<long> CountAsync(TestDatabase database, string sql)
+    {
+        await using var db = await database.Database.OpenAsync(CancellationToken.None);
+        return await db.ExecuteScalarAsync<long>(sql);
+    }
+
+    private sealed record Page(string Action, Guid AlertId, string Alertname, string Agent, string Cause, string Summary, string Description);
+}
