@@ -25,10 +25,15 @@ public static class ServiceDefaultsExtensions
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), [LiveTag]);
         builder.Services.AddProblemDetails();
-        // Sends .NET's own meters (HTTP, runtime) to the same /metrics page.
+        // Sends .NET's own meters (HTTP, runtime) to the same /metrics page, but not the runtime's private diagnostic
+        // meters (Private.InternalDiagnostics.System.Net.Quic and the like): noise nobody graphs.
+        Metrics.ConfigureMeterAdapter(o => o.InstrumentFilterPredicate = instrument => IsPublicMeter(instrument.Meter.Name));
         builder.Services.AddMetrics();
         return builder;
     }
+
+    /// <summary>False for the runtime's private diagnostic meters, which <c>/metrics</c> leaves out.</summary>
+    public static bool IsPublicMeter(string meterName) => !meterName.StartsWith("Private.InternalDiagnostics.", StringComparison.Ordinal);
 
     /// <summary>Maps <c>/metrics</c>, <c>/health</c> (everything, the broker and database included) and <c>/alive</c> (the process only).</summary>
     public static WebApplication MapServiceDefaults(this WebApplication app)
