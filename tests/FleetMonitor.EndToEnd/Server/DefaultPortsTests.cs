@@ -38,23 +38,7 @@ public sealed class DefaultPortsTests
             (api, "http://localhost:5081", "fleetmonitor_fleet_agents{site=\"site-ports\",class=\"ok\"} 0"),
         })
         {
-            await Eventually.WaitAsync(
-                async () =>
-                {
-                    Assert.False(service.HasExited, $"{service.Name} exited:\n{service.Output}");
-                    try
-                    {
-                        return (await http.GetAsync($"{url}/alive")).StatusCode;
-                    }
-                    catch (HttpRequestException)
-                    {
-                        return HttpStatusCode.ServiceUnavailable;
-                    }
-                },
-                status => status == HttpStatusCode.OK,
-                TimeSpan.FromMinutes(2),
-                $"{service.Name} answering on {url}",
-                () => Task.FromResult(service.Output));
+            await WaitAliveAsync(http, service, url);
             await Eventually.WaitAsync(
                 () => http.GetStringAsync($"{url}/metrics"), text => text.Contains(series, StringComparison.Ordinal), TimeSpan.FromMinutes(1), $"{series} on {url}/metrics", () => Task.FromResult(service.Output));
         }
