@@ -5,6 +5,7 @@
 #
 #   rabbitmq-node.sh start <dir> <name> <amqp-port> [--tls <certdir>] [--join <name>]
 #   rabbitmq-node.sh stop  <dir> <name>
+#   rabbitmq-node.sh kill  <dir> <name>             # SIGKILL
 #   rabbitmq-node.sh ctl   <dir> <name> <rabbitmqctl arguments...>
 #
 # <dir> holds the node's data, logs, config and cookie (made on first start; nodes of one cluster share the
@@ -88,11 +89,20 @@ case "$cmd" in
       rm -f "$dir/pid"
     fi
     ;;
+  kill)
+    # SIGKILL, as a crashed machine: no goodbye to the cluster or the clients.
+    if [ -f "$dir/pid" ]; then
+      pid=$(cat "$dir/pid")
+      kill -9 "$pid" 2>/dev/null || true
+      for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+      rm -f "$dir/pid"
+    fi
+    ;;
   ctl)
     ctl "$@"
     ;;
   *)
-    echo "usage: $0 start|stop|ctl <dir> <name> ..." >&2
+    echo "usage: $0 start|stop|kill|ctl <dir> <name> ..." >&2
     exit 2
     ;;
 esac

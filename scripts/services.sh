@@ -55,7 +55,8 @@ $SUDO rabbitmqctl -q await_startup
 $SUDO rabbitmq-plugins enable --quiet rabbitmq_management >/dev/null
 if ! $SUDO rabbitmqctl -q list_users | grep -q "^$RABBIT_USER\b"; then
   $SUDO rabbitmqctl -q add_user "$RABBIT_USER" "$RABBIT_PASSWORD"
-  $SUDO rabbitmqctl -q set_user_tags "$RABBIT_USER" administrator
   $SUDO rabbitmqctl -q set_permissions -p / "$RABBIT_USER" ".*" ".*" ".*"
 fi
+# impersonator: Ingestion moves a faulted agent message to its error queue with the agent's user_id kept.
+$SUDO rabbitmqctl -q set_user_tags "$RABBIT_USER" administrator impersonator
 echo "services: PostgreSQL and RabbitMQ are up"

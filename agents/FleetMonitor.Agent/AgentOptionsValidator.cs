@@ -26,6 +26,14 @@ internal sealed partial class AgentOptionsValidator(ProbeCatalog catalog) : IVal
             errors.Add("Agent:Broker:Uri: must be an amqp:// or amqps:// URI");
         }
 
+        for (var i = 0; i < options.Broker.ClusterNodes.Count; i++)
+        {
+            if (!FleetMonitor.Contracts.ClusterNodeAddress.TryParse(options.Broker.ClusterNodes[i], out _, out _))
+            {
+                errors.Add($"Agent:Broker:ClusterNodes:{i}: '{options.Broker.ClusterNodes[i]}' is not host:port (a port from 1 to 65535)");
+            }
+        }
+
         // TimeSpan ranges are checked here: RangeAttribute's TimeSpan form converts through reflection (not AOT-safe).
         Within(errors, "Agent:HeartbeatInterval", options.HeartbeatInterval, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1));
         Within(errors, "Agent:MaxSplay", options.MaxSplay, TimeSpan.Zero, TimeSpan.FromHours(1));

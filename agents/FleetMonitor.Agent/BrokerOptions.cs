@@ -9,6 +9,13 @@ public sealed class BrokerOptions
     [Required]
     public string Uri { get; set; } = "amqp://guest:guest@localhost:5672/";
 
+    /// <summary>
+    /// The other nodes of a RabbitMQ cluster, as <c>host:port</c>, reached with <see cref="Uri"/>'s credentials, virtual
+    /// host and TLS setting. Each connection tries <see cref="Uri"/>'s node and these in a random order, so that a fleet
+    /// spreads over the nodes and moves to another node when one is down. Empty: one broker.
+    /// </summary>
+    public List<string> ClusterNodes { get; set; } = [];
+
     [Required]
     public string Exchange { get; set; } = WireFormat.AgentExchange;
 

@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Footprint of the Native AOT agent beside Debian's zabbix-agent2 and prometheus-node-exporter, in one run:
 #   bash bench/agent-footprint/run.sh [MINUTES]        (default 10)
+#   AGENT_VARIANTS='name:VAR=VALUE,VAR=VALUE name2:...' runs one agent per variant side by side (each with its own
+#   outbox and agent id, the same schedule), e.g. to compare GC settings given as DOTNET_ environment variables;
+#   default: one agent, "as-shipped", with no extra variables.
 # The agent runs the "remote VoIP phone" schedule every 60 s against peers on loopback (a TLS/HTTPS server, dnsmasq,
 # the Reflector's echo, STUN and SIP mirror; UPnP discovery that nobody answers) and publishes to its own RabbitMQ
 # vhost. node-exporter is scraped every 60 s as Prometheus would; zabbix-agent2 runs with Debian's configuration
@@ -17,10 +20,12 @@ cleanup() {
 }
 trap cleanup EXIT
 
-dpkg -s zabbix-agent2 prometheus-node-exporter dnsmasq-base >/dev/null 2>&1 \
-  || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq zabbix-agent2 prometheus-node-exporter dnsmasq-base
-binary=artifacts/agent/linux-x64/fleetmonitor-agent
-[ -x "$binary" ] || bash scripts/publish-agent.sh linux-x64
+bash bench/agent-footprint/install.sh
+published=artifacts/agent/linux-x64
+[ -x "$published/fleetmonitor-agent" ] || bash scripts/publish-agent.sh linux-x64
+# A copy, so that a publish during the run does not pull the binary from under it.
+cp "$published/fleetmonitor-agent" "$published"/libe_sqlite3.so "$work/"
+binary=$work/fleetmonitor-agent
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
@@ -56,10 +61,11 @@ for key in 'result.#' 'results.#' 'heartbeat.#'; do
   "${admin[@]}" declare binding source=fleetmonitor.agent destination=footprint-results routing_key="$key" >/dev/null
 done
 
-cat >"$work/agent.json" <<JSON
+write_config() {  # agent id -> $work/<id>.json
+cat >"$work/$1.json" <<JSON
 {
   "Agent": {
-    "AgentId": "pc-footprint", "SiteId": "bench", "OutboxPath": "$work/outbox.db",
+    "AgentId": "$1", "SiteId": "bench", "OutboxPath": "$work/$1.db",
     "Broker": { "Uri": "amqp://fleetmonitor:fleetmonitor@127.0.0.1:5672/$vhost", "DeclareExchange": true },
     "Probes": [
       { "Id": "pbx-sips", "Kind": "tcp", "Target": "127.0.0.1:$tls_port", "IntervalSeconds": 60, "Parameters": { "tls": "true", "sni": "pbx.test", "ca_file": "$work/cert.pem" } },
@@ -75,18 +81,27 @@ cat >"$work/agent.json" <<JSON
   }
 }
 JSON
+}
 
 node_port=$(free_port)
-"$binary" run --config "$work/agent.json" >"$work/agent.log" 2>&1 &
-agent=$!; pids+=($agent)
+specs=()
+for variant in ${AGENT_VARIANTS:-as-shipped:}; do
+  name=${variant%%:*}; vars=${variant#*:}
+  write_config "pc-$name"
+  env ${vars//,/ } "$binary" run --config "$work/pc-$name.json" >"$work/pc-$name.log" 2>&1 &
+  pids+=($!)
+  specs+=("agent $name:$!:$(( $(stat -c %s "$binary") + $(stat -c %s "$(dirname "$binary")/libe_sqlite3.so" 2>/dev/null || echo 0) ))")
+done
 zabbix_agent2 -c /etc/zabbix/zabbix_agent2.conf -f >"$work/zabbix.log" 2>&1 &
 zabbix=$!; pids+=($zabbix)
 prometheus-node-exporter --web.listen-address="127.0.0.1:$node_port" >"$work/node.log" 2>&1 &
 node=$!; pids+=($node)
 
-python3 bench/agent-footprint/measure.py "$minutes" "$node_port" \
-  "fleetmonitor-agent:$agent:$(stat -c %s "$binary")" \
+python3 bench/agent-footprint/measure.py "$minutes" "$node_port" "${specs[@]}" \
   "zabbix_agent2:$zabbix:$(( $(dpkg-query -W -f='${Installed-Size}' zabbix-agent2) * 1024 ))" \
   "prometheus-node-exporter:$node:$(( $(dpkg-query -W -f='${Installed-Size}' prometheus-node-exporter) * 1024 ))"
-echo "agent log (last lines):"; tail -5 "$work/agent.log"
-"$binary" status --config "$work/agent.json"
+for variant in ${AGENT_VARIANTS:-as-shipped:}; do
+  name=${variant%%:*}
+  echo "== agent $name: log (last lines), status"; tail -3 "$work/pc-$name.log"
+  "$binary" status --config "$work/pc-$name.json" || true
+done

@@ -8,6 +8,7 @@ using FleetMonitor.Api.Enrolment;
 using FleetMonitor.Api.Fleet;
 using FleetMonitor.Api.Policies;
 using FleetMonitor.Api.Sites;
+using FleetMonitor.Api.Templates;
 using FleetMonitor.Storage;
 
 namespace FleetMonitor.Api;
@@ -55,6 +56,7 @@ public static class ApiHostingExtensions
         // Probe definitions and policies are admin matters; running a probe now is an operator's.
         api.MapDefinitionEndpoints().RequireRoles((method, pattern) =>
             IsRead(method) ? AccessRoles.Viewer : pattern.EndsWith("/probe-now", StringComparison.Ordinal) ? AccessRoles.Operator : AccessRoles.Admin);
+        api.MapTemplateEndpoints().RequireRoles((method, _) => IsRead(method) ? AccessRoles.Viewer : AccessRoles.Admin);
         api.MapUserEndpoints();
         api.MapTokenEndpoints();
         api.MapAuditEndpoints();

@@ -21,5 +21,17 @@ internal sealed class RequestErrors
         }
     }
 
+    /// <summary>Adds every error of <paramref name="other"/>, each field named by <paramref name="prefix"/> and the field.</summary>
+    public void AddAll(RequestErrors other, Func<string, string> prefix)
+    {
+        foreach (var (field, messages) in other._errors)
+        {
+            foreach (var message in messages)
+            {
+                Add(prefix(field) + field, message);
+            }
+        }
+    }
+
     public ValidationProblem ToProblem() => TypedResults.ValidationProblem(_errors);
 }

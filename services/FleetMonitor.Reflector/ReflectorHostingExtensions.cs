@@ -1,5 +1,6 @@
 using FleetMonitor.Reflector.Auth;
 using FleetMonitor.Reflector.Echo;
+using Microsoft.Extensions.Options;
 
 namespace FleetMonitor.Reflector;
 
@@ -10,7 +11,8 @@ public static class ReflectorHostingExtensions
     {
         builder.Services.AddOptions<EchoOptions>().BindConfiguration(EchoOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<ReflectorMetrics>();
-        builder.Services.AddOptions<AgentCredentialsOptions>().BindConfiguration(AgentCredentialsOptions.SectionName);
+        builder.Services.AddOptions<AgentCredentialsOptions>().BindConfiguration(AgentCredentialsOptions.SectionName).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<AgentCredentialsOptions>, AgentCredentialsOptionsValidator>();
         builder.Services.AddSingleton<AgentCredentials>();
         builder.Services.AddHttpClient<ControlPlaneCredentialSource>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ControlPlaneCredentialSource>());

@@ -29,6 +29,19 @@ public static class BusHostingExtensions
                     {
                         h.Username(options.Username);
                         h.Password(options.Password);
+                        if (options.ClusterNodes.Count > 0)
+                        {
+                            // Tried in this order: the configured host, then the other nodes.
+                            h.UseCluster(c =>
+                            {
+                                c.Node($"{options.Host}:{options.Port}");
+                                foreach (var node in options.ClusterNodes)
+                                {
+                                    c.Node(node);
+                                }
+                            });
+                        }
+
                         if (options.UseTls)
                         {
                             h.UseSsl(s =>

@@ -27,4 +27,7 @@ public sealed class ProbeDefinitionRow
     public required bool Enabled { get; init; }
 
     public required DateTimeOffset UpdatedAt { get; init; }
+
+    /// <summary>The template this definition was made from; null for one edited by hand.</summary>
+    public string? TemplateId { get; init; }
 }

@@ -11,7 +11,7 @@ public sealed class ScheduleStore(Database database, TimeProvider timeProvider)
     private string Columns => $"""
         SELECT site_id AS SiteId, id AS Id, version AS Version, kind AS Kind, target AS Target, interval_seconds AS IntervalSeconds,
                schedule AS Schedule, time_zone AS TimeZone, timeout_seconds AS TimeoutSeconds, {JsonText("parameters")} AS Parameters,
-               enabled AS Enabled, updated_at AS UpdatedAt
+               enabled AS Enabled, updated_at AS UpdatedAt, template_id AS TemplateId
         FROM probe_definitions
         """;
 
@@ -48,37 +48,8 @@ public sealed class ScheduleStore(Database database, TimeProvider timeProvider)
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         // Bumping the site's version first takes its row lock: changes to one site's schedule are serialised.
         await BumpSiteVersionAsync(connection, transaction, draft.SiteId, now, cancellationToken);
-        var existing = await connection.QuerySingleOrDefaultAsync<ExistingDefinition>(new CommandDefinition(
-            $"SELECT version AS Version, {Text("deleted_at")} AS DeletedAt FROM probe_definitions WHERE site_id = @SiteId AND id = @Id",
-            new { draft.SiteId, draft.Id }, transaction, cancellationToken: cancellationToken));
-        var parameters = JsonSerializer.Serialize(draft.Parameters, WireFormat.Options);
-        var values = new
-        {
-            draft.SiteId,
-            draft.Id,
-            Version = (existing?.Version ?? 0) + 1,
-            draft.Kind,
-            draft.Target,
-            draft.IntervalSeconds,
-            Schedule = draft.Cron ?? "",
-            draft.TimeZone,
-            draft.TimeoutSeconds,
-            Parameters = parameters,
-            draft.Enabled,
-            Now = now,
-        };
-        var sql = existing is null
-            ? $"""
-              INSERT INTO probe_definitions (site_id, id, version, kind, target, interval_seconds, schedule, time_zone, timeout_seconds, parameters, enabled, updated_at)
-              VALUES (@SiteId, @Id, @Version, @Kind, @Target, @IntervalSeconds, @Schedule, @TimeZone, @TimeoutSeconds, {JsonValue("@Parameters")}, @Enabled, @Now)
-              """
-            : $"""
-              UPDATE probe_definitions SET version = @Version, kind = @Kind, target = @Target, interval_seconds = @IntervalSeconds,
-                  schedule = @Schedule, time_zone = @TimeZone, timeout_seconds = @TimeoutSeconds, parameters = {JsonValue("@Parameters")},
-                  enabled = @Enabled, updated_at = @Now, deleted_at = NULL
-              WHERE site_id = @SiteId AND id = @Id
-              """;
-        await connection.ExecuteAsync(new CommandDefinition(sql, values, transaction, cancellationToken: cancellationToken));
+        var existing = (await ExistingAsync(connection, transaction, draft.SiteId, cancellationToken)).GetValueOrDefault(draft.Id);
+        await UpsertAsync(connection, transaction, draft, existing, existing is { DeletedAt: null } ? existing.TemplateId : null, now, cancellationToken);
         var schedule = await ReadScheduleAsync(connection, transaction, draft.SiteId, cancellationToken);
         var saved = (await ListAsync(connection, transaction, draft.SiteId, cancellationToken)).Single(d => d.Id == draft.Id);
         await transaction.CommitAsync(cancellationToken);
@@ -101,6 +72,83 @@ public sealed class ScheduleStore(Database database, TimeProvider timeProvider)
             return null;
         }
 
+        var schedule = await ReadScheduleAsync(connection, transaction, siteId, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return schedule;
+    }
+
+    /// <summary>
+    /// Makes the site's definitions from a template what <paramref name="drafts"/> say, in one change of the site's
+    /// schedule: new ones added, changed ones given a new version, unchanged ones kept as they are, ones the template no
+    /// longer has deleted; and records the application. A draft whose id the site already uses for a definition not made
+    /// from this template throws <see cref="DefinitionConflictException"/> and nothing changes.
+    /// </summary>
+    public async Task<SiteScheduleChanged> ApplyTemplateAsync(
+        string siteId, string templateId, long templateVersion, string settingsJson, IReadOnlyList<ProbeDefinitionDraft> drafts, CancellationToken cancellationToken)
+    {
+        var now = timeProvider.GetUtcNow();
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await BumpSiteVersionAsync(connection, transaction, siteId, now, cancellationToken);
+        var existing = await ExistingAsync(connection, transaction, siteId, cancellationToken);
+        var current = (await ListAsync(connection, transaction, siteId, cancellationToken)).ToDictionary(d => d.Id, StringComparer.Ordinal);
+        foreach (var draft in drafts)
+        {
+            var before = existing.GetValueOrDefault(draft.Id);
+            if (before is { DeletedAt: null } && before.TemplateId != templateId)
+            {
+                throw new DefinitionConflictException(draft.Id, before.TemplateId);
+            }
+
+            if (current.TryGetValue(draft.Id, out var row) && before?.TemplateId == templateId && SameAs(row, draft))
+            {
+                continue;
+            }
+
+            await UpsertAsync(connection, transaction, draft, before, templateId, now, cancellationToken);
+        }
+
+        var kept = drafts.Select(d => d.Id).ToHashSet(StringComparer.Ordinal);
+        foreach (var gone in existing.Values.Where(e => e.TemplateId == templateId && e.DeletedAt is null && !kept.Contains(e.Id)))
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE probe_definitions SET deleted_at = @Now, updated_at = @Now WHERE site_id = @SiteId AND id = @Id",
+                new { SiteId = siteId, gone.Id, Now = now }, transaction, cancellationToken: cancellationToken));
+        }
+
+        await connection.ExecuteAsync(new CommandDefinition(
+            $"""
+            INSERT INTO site_templates (site_id, template_id, settings, template_version, applied_at)
+            VALUES (@SiteId, @TemplateId, {JsonValue("@Settings")}, @Version, @Now)
+            ON CONFLICT (site_id, template_id) DO UPDATE SET settings = excluded.settings, template_version = excluded.template_version,
+                applied_at = excluded.applied_at
+            """,
+            new { SiteId = siteId, TemplateId = templateId, Settings = settingsJson, Version = templateVersion, Now = now }, transaction,
+            cancellationToken: cancellationToken));
+        var schedule = await ReadScheduleAsync(connection, transaction, siteId, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return schedule;
+    }
+
+    /// <summary>Takes a template off a site with the definitions made from it; the new schedule, or null when it was not applied there.</summary>
+    public async Task<SiteScheduleChanged?> RemoveTemplateAsync(string siteId, string templateId, CancellationToken cancellationToken)
+    {
+        var now = timeProvider.GetUtcNow();
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await BumpSiteVersionAsync(connection, transaction, siteId, now, cancellationToken);
+        var removed = await connection.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM site_templates WHERE site_id = @SiteId AND template_id = @TemplateId",
+            new { SiteId = siteId, TemplateId = templateId }, transaction, cancellationToken: cancellationToken));
+        if (removed == 0)
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            return null;
+        }
+
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE probe_definitions SET deleted_at = @Now, updated_at = @Now WHERE site_id = @SiteId AND template_id = @TemplateId AND deleted_at IS NULL",
+            new { SiteId = siteId, TemplateId = templateId, Now = now }, transaction, cancellationToken: cancellationToken));
         var schedule = await ReadScheduleAsync(connection, transaction, siteId, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return schedule;
@@ -146,6 +194,55 @@ public sealed class ScheduleStore(Database database, TimeProvider timeProvider)
         return rows.Select(r => r.ToRow()).ToList();
     }
 
+    private async Task<Dictionary<string, ExistingDefinition>> ExistingAsync(
+        DbConnection connection, DbTransaction transaction, string siteId, CancellationToken cancellationToken)
+    {
+        var rows = await connection.QueryAsync<ExistingDefinition>(new CommandDefinition(
+            $"SELECT id AS Id, version AS Version, {Text("deleted_at")} AS DeletedAt, template_id AS TemplateId FROM probe_definitions WHERE site_id = @SiteId",
+            new { SiteId = siteId }, transaction, cancellationToken: cancellationToken));
+        return rows.ToDictionary(r => r.Id, StringComparer.Ordinal);
+    }
+
+    private async Task UpsertAsync(
+        DbConnection connection, DbTransaction transaction, ProbeDefinitionDraft draft, ExistingDefinition? existing, string? templateId, DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
+        var values = new
+        {
+            draft.SiteId,
+            draft.Id,
+            Version = (existing?.Version ?? 0) + 1,
+            draft.Kind,
+            draft.Target,
+            draft.IntervalSeconds,
+            Schedule = draft.Cron ?? "",
+            draft.TimeZone,
+            draft.TimeoutSeconds,
+            Parameters = JsonSerializer.Serialize(draft.Parameters, WireFormat.Options),
+            draft.Enabled,
+            Now = now,
+            TemplateId = templateId,
+        };
+        var sql = existing is null
+            ? $"""
+              INSERT INTO probe_definitions (site_id, id, version, kind, target, interval_seconds, schedule, time_zone, timeout_seconds, parameters, enabled, updated_at, template_id)
+              VALUES (@SiteId, @Id, @Version, @Kind, @Target, @IntervalSeconds, @Schedule, @TimeZone, @TimeoutSeconds, {JsonValue("@Parameters")}, @Enabled, @Now, @TemplateId)
+              """
+            : $"""
+              UPDATE probe_definitions SET version = @Version, kind = @Kind, target = @Target, interval_seconds = @IntervalSeconds,
+                  schedule = @Schedule, time_zone = @TimeZone, timeout_seconds = @TimeoutSeconds, parameters = {JsonValue("@Parameters")},
+                  enabled = @Enabled, updated_at = @Now, deleted_at = NULL, template_id = @TemplateId
+              WHERE site_id = @SiteId AND id = @Id
+              """;
+        await connection.ExecuteAsync(new CommandDefinition(sql, values, transaction, cancellationToken: cancellationToken));
+    }
+
+    private static bool SameAs(ProbeDefinitionRow row, ProbeDefinitionDraft draft) =>
+        row.Kind == draft.Kind && row.Target == draft.Target && row.IntervalSeconds == draft.IntervalSeconds && row.Cron == draft.Cron
+        && row.TimeZone == draft.TimeZone && row.TimeoutSeconds == draft.TimeoutSeconds && row.Enabled == draft.Enabled
+        && row.Parameters.Count == draft.Parameters.Count
+        && row.Parameters.All(p => draft.Parameters.TryGetValue(p.Key, out var value) && value == p.Value);
+
     private async Task<SiteScheduleChanged> ReadScheduleAsync(DbConnection connection, DbTransaction transaction, string siteId, CancellationToken cancellationToken)
     {
         var site = await connection.QuerySingleOrDefaultAsync<SiteVersion>(new CommandDefinition(
@@ -190,9 +287,13 @@ public sealed class ScheduleStore(Database database, TimeProvider timeProvider)
 
     private sealed class ExistingDefinition
     {
+        public required string Id { get; init; }
+
         public required int Version { get; init; }
 
         public string? DeletedAt { get; init; }
+
+        public string? TemplateId { get; init; }
     }
 
     private sealed class SiteVersion
@@ -229,6 +330,8 @@ public sealed class ScheduleStore(Database database, TimeProvider timeProvider)
 
         public required DateTimeOffset UpdatedAt { get; init; }
 
+        public string? TemplateId { get; init; }
+
         public ProbeDefinitionRow ToRow() => new()
         {
             SiteId = SiteId,
@@ -243,6 +346,7 @@ public sealed class ScheduleStore(Database database, TimeProvider timeProvider)
             Parameters = JsonSerializer.Deserialize<Dictionary<string, string>>(Parameters, WireFormat.Options) ?? [],
             Enabled = Enabled,
             UpdatedAt = UpdatedAt,
+            TemplateId = TemplateId,
         };
     }
 }

@@ -24,6 +24,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<StateStore>();
         services.AddSingleton<ScheduleStore>();
         services.AddSingleton<EnrolmentStore>();
+        services.AddSingleton<TemplateStore>();
         services.AddSingleton<UserStore>();
         services.AddSingleton<ApiTokenStore>();
         services.AddSingleton<AuditStore>();

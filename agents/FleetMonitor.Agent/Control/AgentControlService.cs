@@ -78,7 +78,7 @@ public sealed partial class AgentControlService(
             NetworkRecoveryInterval = TimeSpan.FromSeconds(2),
             ClientProvidedName = $"fleetmonitor-agent {agent.AgentId} control",
         };
-        await using var connection = await factory.CreateConnectionAsync(stoppingToken);
+        await using var connection = await Publishing.BrokerEndpoints.ConnectAsync(factory, agent.Broker, stoppingToken);
         await using var channel = await connection.CreateChannelAsync(cancellationToken: stoppingToken);
         var queue = ControlTopology.AgentQueue(agent.AgentId);
         if (agent.Control.DeclareQueue)

@@ -14,6 +14,8 @@ internal sealed class AgentSchedulerFactory(AgentJobFactory jobFactory, ILoggerF
     /// <summary>Probes run in parallel up to this many; the rest wait for a free thread (a misfire policy then applies).</summary>
     public const int MaxConcurrency = 4;
 
+    private const string InstanceId = "agent";
+
     private readonly string _name = "fleetmonitor-agent-" + Guid.NewGuid().ToString("N");
     private readonly SemaphoreSlim _gate = new(1, 1);
     private IScheduler? _scheduler;
@@ -29,8 +31,9 @@ internal sealed class AgentSchedulerFactory(AgentJobFactory jobFactory, ILoggerF
             if (_scheduler is null)
             {
                 Quartz.Logging.LogContext.SetCurrentLogProvider(loggerFactory);
-                DirectSchedulerFactory.Instance.CreateScheduler(
-                    _name, "agent", new DefaultThreadPool { MaxConcurrency = MaxConcurrency }, new RAMJobStore());
+                // Quartz would set the pool's name and id by reflection (removed from the native binary); set here instead.
+                var threadPool = new DefaultThreadPool { MaxConcurrency = MaxConcurrency, InstanceName = _name, InstanceId = InstanceId };
+                DirectSchedulerFactory.Instance.CreateScheduler(_name, InstanceId, threadPool, new RAMJobStore());
                 _scheduler = await DirectSchedulerFactory.Instance.GetScheduler(_name, cancellationToken)
                     ?? throw new SchedulerException("The agent's scheduler was not created");
                 _scheduler.JobFactory = jobFactory;

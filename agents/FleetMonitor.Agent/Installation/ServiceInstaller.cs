@@ -8,6 +8,8 @@ namespace FleetMonitor.Agent.Installation;
 /// </summary>
 internal sealed class ServiceInstaller(ServiceLayout layout, TextWriter log)
 {
+    private static readonly string[] NativeLibraries = ["libe_sqlite3.so", "libe_sqlite3.dylib", "e_sqlite3.dll"];
+
     private bool Live => Path.GetFullPath(layout.Root) == Path.GetFullPath("/") && layout.Platform == ServiceLayout.Current;
 
     public async Task InstallAsync(string binary, string configFile, bool start, CancellationToken cancellationToken)
@@ -19,6 +21,16 @@ internal sealed class ServiceInstaller(ServiceLayout layout, TextWriter log)
 
         Copy(binary, layout.Staged(layout.Binary), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
             | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+        // SQLite's native library is published beside the binary, which loads it from its own folder.
+        foreach (var library in NativeLibraries)
+        {
+            var source = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(binary))!, library);
+            if (File.Exists(source))
+            {
+                Copy(source, NativeLibrary(library), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+            }
+        }
+
         Copy(configFile, layout.Staged(layout.ConfigFile), UnixFileMode.UserRead | UnixFileMode.UserWrite);
         Directory.CreateDirectory(layout.Staged(layout.StateDirectory));
         Write(layout.Staged(layout.DefinitionFile), ServiceDefinitions.For(layout));
@@ -66,6 +78,10 @@ internal sealed class ServiceInstaller(ServiceLayout layout, TextWriter log)
 
         Delete(layout.Staged(layout.DefinitionFile));
         Delete(layout.Staged(layout.Binary));
+        foreach (var library in NativeLibraries)
+        {
+            Delete(NativeLibrary(library));
+        }
         if (purge)
         {
             Delete(layout.Staged(layout.ConfigFile));
@@ -85,6 +101,8 @@ internal sealed class ServiceInstaller(ServiceLayout layout, TextWriter log)
             await RunAsync("systemctl", ["daemon-reload"], cancellationToken);
         }
     }
+
+    private string NativeLibrary(string name) => Path.Combine(Path.GetDirectoryName(layout.Staged(layout.Binary))!, name);
 
     private async Task EnsureUserAsync(CancellationToken cancellationToken)
     {

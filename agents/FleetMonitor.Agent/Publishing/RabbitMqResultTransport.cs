@@ -98,7 +98,7 @@ public sealed partial class RabbitMqResultTransport(
                 await _connection.DisposeAsync();
             }
 
-            _connection = await factory.CreateConnectionAsync(cancellationToken);
+            _connection = await BrokerEndpoints.ConnectAsync(factory, broker, cancellationToken);
             _user = factory.UserName;
             _channel = null;
             LogConnected(broker.Uri.Split('@')[^1]);

@@ -1,3 +1,4 @@
+using FleetMonitor.Agent.Hosting;
 using FleetMonitor.Contracts;
 using FleetMonitor.Probes;
 using Microsoft.Extensions.Options;
@@ -87,7 +88,7 @@ public sealed partial class ScheduleApplier(
 
                 // The definition is swapped before the trigger so that a run starting in between already uses the new one.
                 active.Set(key, definition);
-                var job = JobBuilder.Create<ProbeJob>().WithIdentity(key).Build();
+                var job = AgentJobs.Define<ProbeJob>(key);
                 await scheduler.ScheduleJob(job, [ProbeTriggers.Build(definition, key, agent.AgentId, agent.MaxSplay, now)], replace: true, cancellationToken);
                 LogScheduled(definition.Id, definition.Version, definition.Kind, definition.Target);
             }

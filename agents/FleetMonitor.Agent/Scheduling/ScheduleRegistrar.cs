@@ -1,3 +1,4 @@
+using FleetMonitor.Agent.Hosting;
 using Microsoft.Extensions.Options;
 using Quartz;
 
@@ -23,13 +24,13 @@ public sealed partial class ScheduleRegistrar(
         foreach (var definition in agent.Probes)
         {
             var key = new JobKey(definition.Id, LocalGroup);
-            var job = JobBuilder.Create<ProbeJob>().WithIdentity(key).Build();
+            var job = AgentJobs.Define<ProbeJob>(key);
             active.Set(key, definition);
             await scheduler.ScheduleJob(job, [ProbeTriggers.Build(definition, key, agent.AgentId, agent.MaxSplay, now)], replace: true, cancellationToken);
             LogScheduled(definition.Id, definition.Kind, definition.Target);
         }
 
-        var heartbeat = JobBuilder.Create<HeartbeatJob>().WithIdentity("heartbeat", "agent").Build();
+        var heartbeat = AgentJobs.Define<HeartbeatJob>(new JobKey("heartbeat", "agent"));
         await scheduler.ScheduleJob(
             heartbeat,
             [TriggerBuilder.Create().ForJob(heartbeat).StartNow().WithSimpleSchedule(s => s.WithInterval(agent.HeartbeatInterval).RepeatForever()).Build()],

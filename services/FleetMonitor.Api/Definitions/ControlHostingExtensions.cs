@@ -10,6 +10,7 @@ internal static class ControlHostingExtensions
         builder.Services.AddOptions<ControlOptions>().BindConfiguration(ControlOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ControlPublisher>();
+        builder.Services.AddSingleton<Templates.BuiltInTemplates>();
         builder.Services.AddHttpClient<Enrolment.BrokerAccounts>();
         builder.Services.AddHostedService<ScheduleRequestResponder>();
         return builder;

@@ -16,9 +16,10 @@ public sealed record DefinitionResponse(
     IReadOnlyDictionary<string, string> Parameters,
     bool Enabled,
     DateTimeOffset UpdatedAt,
-    IReadOnlyList<DateTimeOffset> NextFireTimes)
+    IReadOnlyList<DateTimeOffset> NextFireTimes,
+    string? TemplateId)
 {
     public static DefinitionResponse From(ProbeDefinitionRow row, DateTimeOffset now) => new(
         row.SiteId, row.Id, row.Version, row.Kind, row.Target, row.IntervalSeconds, row.Cron, row.TimeZone, row.TimeoutSeconds,
-        row.Parameters, row.Enabled, row.UpdatedAt, DefinitionRules.NextFireTimes(row.IntervalSeconds, row.Cron, row.TimeZone, now));
+        row.Parameters, row.Enabled, row.UpdatedAt, DefinitionRules.NextFireTimes(row.IntervalSeconds, row.Cron, row.TimeZone, now), row.TemplateId);
 }

@@ -31,7 +31,11 @@ public sealed partial class ControlPlaneCredentialSource(
         {
             try
             {
-                var list = await http.GetFromJsonAsync<List<AgentCredential>>(source, stoppingToken) ?? [];
+                using var request = new HttpRequestMessage(HttpMethod.Get, source);
+                request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", settings.ControlPlaneToken);
+                using var response = await http.SendAsync(request, stoppingToken);
+                response.EnsureSuccessStatusCode();
+                var list = await response.Content.ReadFromJsonAsync<List<AgentCredential>>(stoppingToken) ?? [];
                 credentials.ReplaceEnrolled(list);
                 LogRefreshed(list.Count);
             }

@@ -110,6 +110,19 @@ public sealed class ProbeCommandTests
     }
 
     [Fact]
+    public async Task Quotes_in_the_printed_result_are_quotes_not_escapes()
+    {
+        var target = $"http://127.0.0.1:{ClosedPort()}/phone's.cfg";
+
+        var (code, stdout, _) = await RunAsync("probe", "http", target, "--timeout", "5");
+
+        Assert.Equal(1, code);
+        Assert.Contains($"\"target\": \"{target}\"", stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("\\u", stdout, StringComparison.Ordinal);
+        Assert.Equal(target, JsonSerializer.Deserialize(stdout, WireFormatJsonContext.Default.ProbeCompleted)!.Target);
+    }
+
+    [Fact]
     public async Task Help_and_version_exit_0()
     {
         var (help, helpOut, _) = await RunAsync("--help");

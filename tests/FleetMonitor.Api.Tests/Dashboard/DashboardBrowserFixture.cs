@@ -21,6 +21,8 @@ public sealed class DashboardBrowserFixture : IAsyncLifetime
 
     public BrowserSession Browser => _browser ?? throw new InvalidOperationException("Not started.");
 
+    public TestDatabase Database => _database ?? throw new InvalidOperationException("Not started.");
+
     public async Task InitializeAsync()
     {
         var now = TimeProvider.System.GetUtcNow();

@@ -26,6 +26,21 @@ public sealed class AgentProcess : IAsyncDisposable
 
     public int Id => _process.Id;
 
+    /// <summary>The environment of an agent configured by hand for a site, taking its schedule from the control plane.</summary>
+    public static Dictionary<string, string> ControlEnvironment(string agentId, string site, string brokerUri, string folder, string outbox) => new()
+    {
+        ["Agent__AgentId"] = agentId,
+        ["Agent__SiteId"] = site,
+        ["Agent__Broker__Uri"] = brokerUri,
+        ["Agent__Broker__DeclareExchange"] = "true",
+        ["Agent__OutboxPath"] = Path.Combine(folder, outbox),
+        ["Agent__HeartbeatInterval"] = "00:00:01",
+        ["Agent__MaxSplay"] = "00:00:00",
+        ["Agent__Control__Enabled"] = "true",
+        ["Agent__Control__DeclareQueue"] = "true",
+        ["Agent__Control__ScheduleCachePath"] = Path.Combine(folder, agentId + "-schedule.json"),
+    };
+
     /// <summary>
     /// The agent's own build output (bin/CONFIGURATION/TFM beside this test's): copied into this test's folder it would
     /// run with the test's dependency set, which lacks what the agent needs.

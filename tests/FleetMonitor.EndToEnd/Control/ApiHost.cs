@@ -34,6 +34,9 @@ public sealed class ApiHost : IAsyncDisposable
 
     public HttpClient Http { get; }
 
+    /// <summary>The admin Api token <see cref="Http"/> sends.</summary>
+    public string AdminToken { get; private set; } = "";
+
     public IServiceProvider Services => _app.Services;
 
     public static async Task<ApiHost> StartAsync(RabbitMqVhost vhost, TestDatabase database)
@@ -65,6 +68,7 @@ public sealed class ApiHost : IAsyncDisposable
         await app.Services.GetRequiredService<ApiTokenStore>()
             .CreateAsync(id, "control-tests", ApiTokens.Hash(secret), AccessRoles.Admin, "test-setup", CancellationToken.None);
         host.Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        host.AdminToken = token;
         return host;
     }
 

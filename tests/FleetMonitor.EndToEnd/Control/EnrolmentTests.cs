@@ -3,10 +3,13 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using FleetMonitor.Api.Tests;
+using FleetMonitor.Contracts;
 using FleetMonitor.EndToEnd.Support;
+using FleetMonitor.Ingestion;
 using FleetMonitor.Storage;
 using FleetMonitor.Storage.Tests;
 using Microsoft.Extensions.DependencyInjection;
+using RabbitMQ.Client;
 
 namespace FleetMonitor.EndToEnd.Control;
 
@@ -18,13 +21,16 @@ namespace FleetMonitor.EndToEnd.Control;
 public sealed class EnrolmentTests
 {
     private const string Site = "home-enrol";
+    private const string ResultsQueue = "ingestion-results";
 
     [Fact]
-    public async Task Enrolled_agent_gets_its_own_credentials_bad_tokens_make_nothing_and_the_agent_runs_its_site_schedule()
+    public async Task Enrolled_agent_runs_its_site_schedule_cannot_impersonate_and_is_cut_off_when_revoked()
     {
         await using var vhost = await RabbitMqVhost.CreateAsync();
         await using var database = await TestDatabase.CreateAsync(StorageDialect.PostgreSql);
-        await using var ingestion = await IngestionHost.StartAsync(vhost, database);
+        // Strict: only enrolled agents' broker users may send at all.
+        await using var ingestion = await IngestionHost.StartAsync(vhost, database.Dialect, database.ConnectionString,
+            settings: new Dictionary<string, string?> { ["Ingestion:Identity:RequireEnrolledSender"] = "true" });
         await using var api = await ApiHost.StartAsync(vhost, database);
         var folder = Directory.CreateTempSubdirectory("fleetmonitor-enrol-").FullName;
         var enrolment = api.Services.GetRequiredService<EnrolmentStore>();
@@ -90,6 +96,67 @@ public sealed class EnrolmentTests
                 {
                     throw new TimeoutException($"{e.Message}\nagent output:\n{agent.Output}", e);
                 }
+
+                // Its own credential, speaking for another agent: the broker takes it (the user_id is its own), Ingestion refuses it.
+                var before = IngestionMetrics.RejectedCount(ResultsQueue, "impersonation");
+                var impostor = Result("someone-else");
+                await PublishAsAsync(brokerUri, brokerUser, impostor);
+                await WaitForErrorQueueAsync(vhost, ingestion, ResultsQueue + "_error", 1, "the impersonation in the error queue");
+                Assert.Equal(before + 1, IngestionMetrics.RejectedCount(ResultsQueue, "impersonation"));
+                Assert.Empty(await states.ListForAgentAsync("someone-else", CancellationToken.None));
+
+                // The same for a heartbeat: both of Ingestion's heartbeat queues refuse it.
+                var heartbeatsBefore = IngestionMetrics.RejectedCount("ingestion-heartbeats", "impersonation");
+                await PublishAsAsync(brokerUri, brokerUser, $"{WireFormat.HeartbeatRoutingPrefix}.{Site}", nameof(AgentHeartbeatSent), JsonSerializer.SerializeToUtf8Bytes(
+                    new AgentHeartbeatSent
+                    {
+                        SchemaVersion = AgentHeartbeatSent.CurrentSchemaVersion,
+                        AgentId = "someone-else",
+                        SiteId = Site,
+                        SentAt = TimeProvider.System.GetUtcNow(),
+                        Hostname = "impostor",
+                        AgentVersion = "1.0.0",
+                        OutboxBacklog = 0,
+                    },
+                    WireFormat.Options));
+                await WaitForErrorQueueAsync(vhost, ingestion, "ingestion-heartbeats_error", 1, "the heartbeat impersonation in the error queue");
+                await WaitForErrorQueueAsync(vhost, ingestion, "ingestion-schedule-status_error", 1, "the heartbeat impersonation in the schedule status error queue");
+                Assert.Equal(heartbeatsBefore + 1, IngestionMetrics.RejectedCount("ingestion-heartbeats", "impersonation"));
+
+                // A user_id other than the connection's own is refused by the broker itself (the channel is closed).
+                await Assert.ThrowsAnyAsync<Exception>(() => PublishAsAsync(brokerUri, RabbitMqVhost.User, Result(agentId)));
+
+                // Not an enrolled agent's user (the shared service credential, with or without a user_id): refused as well.
+                await PublishAsAsync(vhost.AmqpUri, null, Result(agentId));
+                await PublishAsAsync(vhost.AmqpUri, RabbitMqVhost.User, Result(agentId));
+                await WaitForErrorQueueAsync(vhost, ingestion, ResultsQueue + "_error", 3, "the unenrolled senders' results in the error queue");
+                Assert.Equal(before + 3, IngestionMetrics.RejectedCount(ResultsQueue, "impersonation"));
+
+                // Revoked: within 10 s its open connections are closed and it can no longer connect.
+                (await api.Http.PostAsync($"/api/agents/{agentId}/revoke", null)).EnsureSuccessStatusCode();
+                using var management = ManagementClient();
+                await Eventually.WaitAsync(
+                    async () => (await management.GetStringAsync($"api/connections/username/{Uri.EscapeDataString(brokerUser)}")).Trim(),
+                    body => body == "[]",
+                    TimeSpan.FromSeconds(10),
+                    "the revoked agent's connections closed");
+                Assert.Equal(HttpStatusCode.NotFound, (await management.GetAsync($"api/users/{Uri.EscapeDataString(brokerUser)}")).StatusCode);
+                await Eventually.WaitAsync(
+                    async () =>
+                    {
+                        try
+                        {
+                            await PublishAsAsync(brokerUri, brokerUser, Result(agentId));
+                            return false;
+                        }
+                        catch (Exception e) when (e is RabbitMQ.Client.Exceptions.BrokerUnreachableException or RabbitMQ.Client.Exceptions.AuthenticationFailureException)
+                        {
+                            return true;
+                        }
+                    },
+                    refused => refused,
+                    TimeSpan.FromSeconds(10),
+                    "the revoked agent's credential refused");
             }
         }
         finally
@@ -111,6 +178,49 @@ public sealed class EnrolmentTests
         await using var process = AgentProcess.Start(folder, new Dictionary<string, string>(), "enrol", "--server", api.Address.ToString(), "--token", token, "--config", config);
         var code = await process.WaitForExitAsync(TimeSpan.FromSeconds(60));
         return (code, process.Output);
+    }
+
+    private static async Task WaitForErrorQueueAsync(RabbitMqVhost vhost, IngestionHost ingestion, string queue, uint depth, string what)
+    {
+        try
+        {
+            await Eventually.WaitAsync(() => vhost.QueueDepthAsync(queue), d => d == depth, TimeSpan.FromSeconds(30), what);
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"{e.Message}\nqueues:\n{await vhost.DescribeQueuesAsync()}\ningestion log:\n{ingestion.Log.Tail()}", e);
+        }
+    }
+
+    /// <summary>Publishes one result as an agent would, with the given user_id, and waits for the broker's confirm.</summary>
+    private static Task PublishAsAsync(string brokerUri, string? userId, ProbeCompleted result) =>
+        PublishAsAsync(brokerUri, userId, $"{WireFormat.ResultRoutingPrefix}.{Site}.tcp", nameof(ProbeCompleted), JsonSerializer.SerializeToUtf8Bytes(result, WireFormat.Options));
+
+    private static async Task PublishAsAsync(string brokerUri, string? userId, string routingKey, string type, byte[] body)
+    {
+        await using var connection = await new ConnectionFactory { Uri = new Uri(brokerUri) }.CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
+        var properties = new BasicProperties { Persistent = true, ContentType = "application/json", Type = type, MessageId = Guid.NewGuid().ToString(), UserId = userId };
+        await channel.BasicPublishAsync(WireFormat.AgentExchange, routingKey, mandatory: true, properties, body);
+    }
+
+    private static ProbeCompleted Result(string agentId)
+    {
+        var now = TimeProvider.System.GetUtcNow();
+        return new ProbeCompleted
+        {
+            SchemaVersion = ProbeCompleted.CurrentSchemaVersion,
+            Id = Guid.CreateVersion7(now),
+            AgentId = agentId,
+            SiteId = Site,
+            ProbeId = "pbx-tcp",
+            ProbeVersion = 1,
+            Kind = "tcp",
+            Target = "pbx.example.com:5061",
+            StartedAt = now,
+            DurationMs = 12,
+            Outcome = ProbeOutcome.Ok,
+        };
     }
 
     private static HttpClient ManagementClient()

@@ -99,19 +99,8 @@ public sealed class ScheduleDeliveryTests
         }
     }
 
-    private static Dictionary<string, string> Environment(string brokerUri, string folder, string outbox) => new()
-    {
-        ["Agent__AgentId"] = AgentId,
-        ["Agent__SiteId"] = Site,
-        ["Agent__Broker__Uri"] = brokerUri,
-        ["Agent__Broker__DeclareExchange"] = "true",
-        ["Agent__OutboxPath"] = Path.Combine(folder, outbox),
-        ["Agent__HeartbeatInterval"] = "00:00:01",
-        ["Agent__MaxSplay"] = "00:00:00",
-        ["Agent__Control__Enabled"] = "true",
-        ["Agent__Control__DeclareQueue"] = "true",
-        ["Agent__Control__ScheduleCachePath"] = Path.Combine(folder, "schedule.json"),
-    };
+    private static Dictionary<string, string> Environment(string brokerUri, string folder, string outbox) =>
+        AgentProcess.ControlEnvironment(AgentId, Site, brokerUri, folder, outbox);
 
     private static async Task WaitForAppliedVersionAsync(ApiHost api, Func<long, bool> done, AgentProcess agent, string what)
     {

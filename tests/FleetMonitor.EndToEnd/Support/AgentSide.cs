@@ -13,14 +13,18 @@ public sealed class AgentSide : IAsyncDisposable
     private readonly string _outboxPath = Path.Combine(Path.GetTempPath(), $"fleetmonitor-outbox-{Guid.NewGuid():N}.db");
     private readonly RabbitMqResultTransport _transport;
 
-    public AgentSide(RabbitMqVhost vhost, int maxResultsPerMessage, string agentId = "agent-e2e", string siteId = "site-e2e")
+    public AgentSide(
+        RabbitMqVhost vhost, int maxResultsPerMessage, string agentId = "agent-e2e", string siteId = "site-e2e", IReadOnlyList<string>? clusterNodes = null)
     {
         var options = Options.Create(new AgentOptions
         {
             AgentId = agentId,
             SiteId = siteId,
             OutboxPath = _outboxPath,
-            Broker = new BrokerOptions { Uri = vhost.AmqpUri, PublishBatchSize = 200, MaxResultsPerMessage = maxResultsPerMessage },
+            Broker = new BrokerOptions
+            {
+                Uri = vhost.AmqpUri, PublishBatchSize = 200, MaxResultsPerMessage = maxResultsPerMessage, ClusterNodes = [.. clusterNodes ?? []],
+            },
         });
         Outbox = new ResultOutbox(options, TimeProvider.System);
         Messages = new AgentMessages(Outbox);

@@ -26,7 +26,12 @@ public sealed class IngestionProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
-    public static IngestionProcess Start(RabbitMqVhost vhost, StorageDialect dialect, string connectionString)
+    /// <summary>
+    /// Starts Ingestion on <paramref name="vhost"/>; with <paramref name="clusterNodes"/> it connects to
+    /// <paramref name="port"/> first and to those nodes (host:port) after.
+    /// </summary>
+    public static IngestionProcess Start(
+        RabbitMqVhost vhost, StorageDialect dialect, string connectionString, int? port = null, IReadOnlyList<string>? clusterNodes = null)
     {
         var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name; // bin/<Configuration>/<tfm>/
         var dll = Path.Combine(RepositoryRoot.Path, "services", "FleetMonitor.Ingestion", "bin", configuration, "net10.0", "FleetMonitor.Ingestion.dll");
@@ -37,13 +42,23 @@ public sealed class IngestionProcess : IAsyncDisposable
 
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(dll);
-        start.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
+
+        // Its own folder as the content root (the test's folder holds other services' appsettings.json), and the
+        // address on the command line, which no appsettings.json overrides: several instances side by side.
+        start.WorkingDirectory = Path.GetDirectoryName(dll)!;
+        start.ArgumentList.Add("--urls");
+        start.ArgumentList.Add("http://127.0.0.1:0");
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
         start.Environment["Storage__Provider"] = dialect.ToString();
         start.Environment["Storage__ConnectionString"] = connectionString;
         start.Environment["Bus__Transport"] = "RabbitMq";
         start.Environment["Bus__Host"] = RabbitMqVhost.Host;
-        start.Environment["Bus__Port"] = vhost.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        start.Environment["Bus__Port"] = (port ?? vhost.Port).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        for (var i = 0; i < clusterNodes?.Count; i++)
+        {
+            start.Environment[$"Bus__ClusterNodes__{i}"] = clusterNodes[i];
+        }
+
         start.Environment["Bus__VirtualHost"] = vhost.Name;
         start.Environment["Bus__Username"] = RabbitMqVhost.User;
         start.Environment["Bus__Password"] = RabbitMqVhost.Password;

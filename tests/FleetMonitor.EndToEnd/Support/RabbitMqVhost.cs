@@ -64,6 +64,28 @@ public sealed class RabbitMqVhost : IAsyncDisposable
             .Where(line => line.All(char.IsAsciiDigit)).Sum(long.Parse);
     }
 
+    /// <summary>A queue's consumers; 0 when it does not exist yet.</summary>
+    public async Task<int> ConsumersAsync(string queue)
+    {
+        var output = await CtlAsync("list_queues", "-p", Name, "name", "consumers");
+        return output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(line => line.Split('\t'))
+            .Where(fields => fields.Length == 2 && fields[0] == queue)
+            .Select(fields => int.Parse(fields[1], System.Globalization.CultureInfo.InvariantCulture))
+            .SingleOrDefault();
+    }
+
+    /// <summary>A queue's type (classic, quorum, stream).</summary>
+    public async Task<string> QueueTypeAsync(string queue)
+    {
+        var output = await CtlAsync("list_queues", "-p", Name, "name", "type");
+        return output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(line => line.Split('\t'))
+            .Where(fields => fields.Length == 2 && fields[0] == queue)
+            .Select(fields => fields[1])
+            .SingleOrDefault() ?? "missing";
+    }
+
     /// <summary>Per queue: ready, unacknowledged and consumers; for a failing test's message.</summary>
     public async Task<string> DescribeQueuesAsync()
     {
