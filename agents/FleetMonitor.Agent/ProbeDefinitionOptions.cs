@@ -27,8 +27,9 @@ public sealed class ProbeDefinitionOptions
 
     public string TimeZone { get; set; } = "UTC";
 
+    /// <summary>Seconds the run may take; unset means the kind's default (<see cref="FleetMonitor.Probes.ProbeKindSpecs"/>: nat 130 s, exposure and upnp 30 s, ...).</summary>
     [Range(1, 600)]
-    public int TimeoutSeconds { get; set; } = 10;
+    public int? TimeoutSeconds { get; set; }
 
     public Dictionary<string, string> Parameters { get; set; } = [];
 }

@@ -201,6 +201,75 @@ public static class FindingCodes
     /// </summary>
     public const string UpnpIncomplete = "upnp.incomplete";
 
+    // The nat probe's codes.
+
+    /// <summary>The mapped address is the local address: no NAT between the agent and the Reflector (informational).</summary>
+    public const string NatNone = "nat.none";
+
+    /// <summary>Endpoint-independent mapping (informational).</summary>
+    public const string NatMappingEndpointIndependent = "nat.mapping.endpoint_independent";
+
+    /// <summary>Address-dependent mapping (informational; <see cref="NatSymmetric"/> comes with it).</summary>
+    public const string NatMappingAddressDependent = "nat.mapping.address_dependent";
+
+    /// <summary>Address-and-port-dependent mapping (informational; <see cref="NatSymmetric"/> comes with it).</summary>
+    public const string NatMappingAddressAndPortDependent = "nat.mapping.address_and_port_dependent";
+
+    /// <summary>Endpoint-independent filtering (informational; <see cref="ExposureNatFilteringOpen"/> comes with it).</summary>
+    public const string NatFilteringEndpointIndependent = "nat.filtering.endpoint_independent";
+
+    /// <summary>Address-dependent filtering (informational).</summary>
+    public const string NatFilteringAddressDependent = "nat.filtering.address_dependent";
+
+    /// <summary>Address-and-port-dependent filtering (informational).</summary>
+    public const string NatFilteringAddressAndPortDependent = "nat.filtering.address_and_port_dependent";
+
+    /// <summary>
+    /// Endpoint-independent filtering: anyone on the internet can send to a port the phone or PC has used, which is an
+    /// exposure and not only a NAT fact (outcome Degraded).
+    /// </summary>
+    public const string ExposureNatFilteringOpen = "exposure.nat_filtering_open";
+
+    /// <summary>
+    /// Address- or address-and-port-dependent mapping ("symmetric" NAT): the port the PBX learns for RTP is not the one
+    /// a peer can use, so media needs a relay or the far end's latching (outcome Degraded).
+    /// </summary>
+    public const string NatSymmetric = "nat.symmetric";
+
+    /// <summary>An idle UDP binding died before <c>keepalive_s</c>: registrations and incoming calls break between keep-alives (outcome Degraded).</summary>
+    public const string NatBindingShort = "nat.binding_short";
+
+    /// <summary>
+    /// The probe's timeout left the binding lifetime search less than <c>max_lifetime_s</c> and the binding outlived
+    /// what it could try, below <c>keepalive_s</c>: whether it outlives the keep-alive is not known (informational; give
+    /// the probe a longer timeout).
+    /// </summary>
+    public const string NatBindingLifetimeUnmeasured = "nat.binding_lifetime_unmeasured";
+
+    /// <summary>The NAT does not loop back traffic sent to its own public address (informational: matters for two phones behind one NAT).</summary>
+    public const string NatHairpinUnsupported = "nat.hairpin_unsupported";
+
+    /// <summary>MAPPED-ADDRESS differs from XOR-MAPPED-ADDRESS: something on the path rewrites addresses inside payloads (outcome Degraded).</summary>
+    public const string NatAlgSuspected = "nat.alg_suspected";
+
+    /// <summary>
+    /// The mapped address is in 100.64.0.0/10 (carrier-grade NAT) or private space: another NAT lies between this one and
+    /// the internet (informational).
+    /// </summary>
+    public const string NatCgnatSuspected = "nat.cgnat_suspected";
+
+    /// <summary>No answer to the first Binding request after every retransmission: UDP to the Reflector is blocked or it is down (outcome Failed).</summary>
+    public const string NatNoResponse = "nat.no_response";
+
+    /// <summary>The server does not do RFC 5780 (no OTHER-ADDRESS, an answer from the wrong address, an error) (outcome Error).</summary>
+    public const string NatServerUnsupported = "nat.server_unsupported";
+
+    /// <summary>The Reflector refused CHANGE-REQUEST or RESPONSE-PORT (401): <c>username</c>/<c>password</c> missing or wrong (outcome Error).</summary>
+    public const string NatUnauthorized = "nat.unauthorized";
+
+    /// <summary>A test the verdict needs got no conclusive answer (the alternate address silent, the deadline too short) (outcome Error).</summary>
+    public const string NatIncomplete = "nat.incomplete";
+
     /// <summary>The specific status code finding, such as <c>http.status.404</c>.</summary>
     public static string HttpStatus(int code) => $"http.status.{code}";
 

@@ -11,10 +11,9 @@ namespace FleetMonitor.Agent.Cli;
 /// </summary>
 internal static class ProbeCommand
 {
-    private static readonly Option<int> Timeout = new("--timeout")
+    private static readonly Option<int?> Timeout = new("--timeout")
     {
-        Description = "seconds the whole probe may take (1-600)",
-        DefaultValueFactory = _ => 10,
+        Description = "seconds the whole probe may take (1-600); default: the kind's own (nat 130, exposure and upnp 30, media 15, others 10)",
         Recursive = true,
         CustomParser = r =>
         {
@@ -24,7 +23,7 @@ internal static class ProbeCommand
             }
 
             r.AddError($"--timeout must be whole seconds from 1 to 600, not '{string.Join(' ', r.Tokens.Select(t => t.Value))}'");
-            return 0;
+            return null;
         },
     };
 

@@ -11,6 +11,7 @@ public sealed class ProbeExecutor(ProbeCatalog catalog, TimeProvider timeProvide
     {
         var startedAt = timeProvider.GetUtcNow();
         var started = Stopwatch.GetTimestamp();
+        var timeout = TimeoutOf(definition);
         ProbeObservation observation;
         if (!catalog.TryGet(definition.Kind, out var probe))
         {
@@ -21,7 +22,7 @@ public sealed class ProbeExecutor(ProbeCatalog catalog, TimeProvider timeProvide
             try
             {
                 observation = await probe.RunAsync(
-                    new ProbeRequest { Target = definition.Target, Parameters = definition.Parameters, Timeout = TimeSpan.FromSeconds(definition.TimeoutSeconds) },
+                    new ProbeRequest { Target = definition.Target, Parameters = definition.Parameters, Timeout = timeout },
                     cancellationToken);
             }
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
@@ -42,7 +43,7 @@ public sealed class ProbeExecutor(ProbeCatalog catalog, TimeProvider timeProvide
             Kind = definition.Kind,
             Target = definition.Target,
             StartedAt = startedAt,
-            DurationMs = Math.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds, 3),
+            DurationMs = DurationMs(Stopwatch.GetElapsedTime(started), timeout),
             Outcome = observation.Outcome,
             Measurements = observation.Measurements,
             Facts = observation.Facts,
@@ -50,4 +51,17 @@ public sealed class ProbeExecutor(ProbeCatalog catalog, TimeProvider timeProvide
             Error = observation.Error,
         };
     }
+
+    /// <summary>
+    /// The run's duration, at most its timeout: a probe reports by its deadline, so time past it is the machine stalling
+    /// (suspended, starved) after the probe had decided, not time the probe spent on the network.
+    /// </summary>
+    public static double DurationMs(TimeSpan elapsed, TimeSpan timeout) =>
+        Math.Round((elapsed < timeout ? elapsed : timeout).TotalMilliseconds, 3);
+
+    /// <summary>The definition's timeout, or when it sets none the kind's default (long enough for its default parameters).</summary>
+    public static TimeSpan TimeoutOf(ProbeDefinitionOptions definition) =>
+        definition.TimeoutSeconds is { } seconds ? TimeSpan.FromSeconds(seconds)
+        : ProbeKindSpecs.All.TryGetValue(definition.Kind, out var spec) ? spec.DefaultTimeout
+        : TimeSpan.FromSeconds(10);
 }

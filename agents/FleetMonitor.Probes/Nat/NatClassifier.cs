@@ -42,11 +42,11 @@ internal static class NatClassifier
             findings.Add(o.Test1 switch
             {
                 StunTestResult.NoResponse => new NatFinding(
-                    NatFindingCodes.NoResponse, ProbeOutcome.Failed,
+                    FindingCodes.NatNoResponse, ProbeOutcome.Failed,
                     $"no answer to a Binding request after {o.Test1Transmissions} transmissions: UDP to the Reflector is blocked, or it is down"),
                 StunTestResult.ErrorResponse or StunTestResult.Unauthorized => new NatFinding(
-                    NatFindingCodes.ServerUnsupported, ProbeOutcome.Error, $"the server answered a plain Binding request with an error: {o.Test1Error}"),
-                _ => new NatFinding(NatFindingCodes.Incomplete, ProbeOutcome.Error, "the deadline came before the first Binding request got a conclusive answer"),
+                    FindingCodes.NatServerUnsupported, ProbeOutcome.Error, $"the server answered a plain Binding request with an error: {o.Test1Error}"),
+                _ => new NatFinding(FindingCodes.NatIncomplete, ProbeOutcome.Error, "the deadline came before the first Binding request got a conclusive answer"),
             });
             return new NatVerdict(NatMapping.Unknown, NatFiltering.Unknown, Types.Unknown, Hairpin.Unknown, findings);
         }
@@ -55,7 +55,7 @@ internal static class NatClassifier
         if (o.OtherAddress is null)
         {
             findings.Add(new NatFinding(
-                NatFindingCodes.ServerUnsupported, ProbeOutcome.Error,
+                FindingCodes.NatServerUnsupported, ProbeOutcome.Error,
                 "the server sent no OTHER-ADDRESS: it has no second address, so mapping and filtering cannot be tested (RFC 5780 §4.3)"));
         }
 
@@ -64,18 +64,18 @@ internal static class NatClassifier
         var type = TypeOf(mapping, filtering);
 
         if (noNat)
-            findings.Add(new NatFinding(NatFindingCodes.None, ProbeOutcome.Ok, null));
+            findings.Add(new NatFinding(FindingCodes.NatNone, ProbeOutcome.Ok, null));
         switch (mapping)
         {
             case NatMapping.EndpointIndependent:
-                findings.Add(new NatFinding(NatFindingCodes.MappingEndpointIndependent, ProbeOutcome.Ok, null));
+                findings.Add(new NatFinding(FindingCodes.NatMappingEndpointIndependent, ProbeOutcome.Ok, null));
                 break;
             case NatMapping.AddressDependent or NatMapping.AddressAndPortDependent:
                 findings.Add(new NatFinding(
-                    mapping == NatMapping.AddressDependent ? NatFindingCodes.MappingAddressDependent : NatFindingCodes.MappingAddressAndPortDependent,
+                    mapping == NatMapping.AddressDependent ? FindingCodes.NatMappingAddressDependent : FindingCodes.NatMappingAddressAndPortDependent,
                     ProbeOutcome.Ok, null));
                 findings.Add(new NatFinding(
-                    NatFindingCodes.Symmetric, ProbeOutcome.Degraded,
+                    FindingCodes.NatSymmetric, ProbeOutcome.Degraded,
                     $"symmetric NAT ({Name(mapping)} mapping): each destination sees another public port, so peers cannot reach the port the PBX learnt"));
                 break;
         }
@@ -83,32 +83,38 @@ internal static class NatClassifier
         switch (filtering)
         {
             case NatFiltering.EndpointIndependent:
-                findings.Add(new NatFinding(NatFindingCodes.FilteringEndpointIndependent, ProbeOutcome.Ok, null));
+                findings.Add(new NatFinding(FindingCodes.NatFilteringEndpointIndependent, ProbeOutcome.Ok, null));
                 findings.Add(new NatFinding(
-                    NatFindingCodes.ExposureFilteringOpen, ProbeOutcome.Degraded,
+                    FindingCodes.ExposureNatFilteringOpen, ProbeOutcome.Degraded,
                     $"endpoint-independent filtering: anyone on the internet can send to {x1} and to every other port in use behind it"));
                 break;
             case NatFiltering.AddressDependent:
-                findings.Add(new NatFinding(NatFindingCodes.FilteringAddressDependent, ProbeOutcome.Ok, null));
+                findings.Add(new NatFinding(FindingCodes.NatFilteringAddressDependent, ProbeOutcome.Ok, null));
                 break;
             case NatFiltering.AddressAndPortDependent:
-                findings.Add(new NatFinding(NatFindingCodes.FilteringAddressAndPortDependent, ProbeOutcome.Ok, null));
+                findings.Add(new NatFinding(FindingCodes.NatFilteringAddressAndPortDependent, ProbeOutcome.Ok, null));
                 break;
         }
 
         if (!noNat && AddressScope.Of(x1.Address) is var scope && scope != AddressScope.Public)
         {
             findings.Add(new NatFinding(
-                NatFindingCodes.CgnatSuspected, ProbeOutcome.Ok,
+                FindingCodes.NatCgnatSuspected, ProbeOutcome.Ok,
                 scope == AddressScope.Shared
                     ? $"the mapped address {x1.Address} is in 100.64.0.0/10: carrier-grade NAT"
                     : $"the mapped address {x1.Address} is private: a second NAT lies beyond this one"));
+        }
+        else if (!noNat && SharedHop(o.PathHops) is ({ } hopAddress, var hop))
+        {
+            findings.Add(new NatFinding(
+                FindingCodes.NatCgnatSuspected, ProbeOutcome.Ok,
+                $"hop {hop} on the way to the server, {hopAddress}, is in 100.64.0.0/10: a carrier-grade NAT lies between this network's NAT and the internet"));
         }
 
         if (o.AlgMappedAddress is { } rewritten)
         {
             findings.Add(new NatFinding(
-                NatFindingCodes.AlgSuspected, ProbeOutcome.Degraded,
+                FindingCodes.NatAlgSuspected, ProbeOutcome.Degraded,
                 $"MAPPED-ADDRESS {rewritten} differs from XOR-MAPPED-ADDRESS {x1}: something on the path rewrites addresses in payloads (an ALG)"));
         }
 
@@ -119,21 +125,21 @@ internal static class NatClassifier
             _ => Hairpin.Unknown,
         };
         if (hairpin == Hairpin.Unsupported)
-            findings.Add(new NatFinding(NatFindingCodes.HairpinUnsupported, ProbeOutcome.Ok, null));
+            findings.Add(new NatFinding(FindingCodes.NatHairpinUnsupported, ProbeOutcome.Ok, null));
 
         if (o.LifetimeUnauthorized)
-            AddOnce(findings, new NatFinding(NatFindingCodes.Unauthorized, ProbeOutcome.Error, "the Reflector refused RESPONSE-PORT (401): username/password missing or wrong"));
+            AddOnce(findings, new NatFinding(FindingCodes.NatUnauthorized, ProbeOutcome.Error, "the Reflector refused RESPONSE-PORT (401): username/password missing or wrong"));
         if (o.Lifetime?.ShorterThan(o.Keepalive) == true)
         {
             findings.Add(new NatFinding(
-                NatFindingCodes.BindingShort, ProbeOutcome.Degraded,
+                FindingCodes.NatBindingShort, ProbeOutcome.Degraded,
                 Invariant($"an idle UDP binding died within {o.Lifetime.Below!.Value.TotalSeconds:0.#} s (it lived {o.Lifetime.AtLeast.TotalSeconds:0.#} s), below the keep-alive of {o.Keepalive.TotalSeconds:0.#} s")));
         }
 
         if (o.Lifetime?.ShorterThan(o.Keepalive) is null && o.LifetimeShortened is { } window && !o.LifetimeUnauthorized)
         {
             findings.Add(new NatFinding(
-                NatFindingCodes.BindingLifetimeUnmeasured, ProbeOutcome.Ok,
+                FindingCodes.NatBindingLifetimeUnmeasured, ProbeOutcome.Ok,
                 Invariant($"the timeout left the binding lifetime search {window.TotalSeconds:0.#} s of max_lifetime_s {o.MaxLifetime.TotalSeconds:0.#}, so a binding shorter than the keep-alive of {o.Keepalive.TotalSeconds:0.#} s could go unseen; give the probe a longer timeout")));
         }
 
@@ -211,7 +217,7 @@ internal static class NatClassifier
         if (both == StunTestResult.Unauthorized || port == StunTestResult.Unauthorized)
         {
             AddOnce(findings, new NatFinding(
-                NatFindingCodes.Unauthorized, ProbeOutcome.Error,
+                FindingCodes.NatUnauthorized, ProbeOutcome.Error,
                 "the Reflector refused CHANGE-REQUEST (401): username/password missing or wrong, so filtering is unknown"));
             return NatFiltering.Unknown;
         }
@@ -219,7 +225,7 @@ internal static class NatClassifier
         if (both is StunTestResult.WrongSource or StunTestResult.ErrorResponse || port is StunTestResult.WrongSource or StunTestResult.ErrorResponse)
         {
             AddOnce(findings, new NatFinding(
-                NatFindingCodes.ServerUnsupported, ProbeOutcome.Error,
+                FindingCodes.NatServerUnsupported, ProbeOutcome.Error,
                 "the server did not honour CHANGE-REQUEST (an error, or an answer from the address it was asked not to use)"));
             return NatFiltering.Unknown;
         }
@@ -251,7 +257,7 @@ internal static class NatClassifier
     };
 
     private static void Incomplete(List<NatFinding> findings, string why) =>
-        findings.Add(new NatFinding(NatFindingCodes.Incomplete, ProbeOutcome.Error, why));
+        findings.Add(new NatFinding(FindingCodes.NatIncomplete, ProbeOutcome.Error, why));
 
     private static void AddOnce(List<NatFinding> findings, NatFinding finding)
     {
@@ -262,4 +268,16 @@ internal static class NatClassifier
     private static IPAddress Plain(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>The first hop in 100.64.0.0/10 (RFC 6598 shared address space) and its TTL, if any.</summary>
+    private static (IPAddress? Address, int Hop) SharedHop(IReadOnlyList<IPAddress?> hops)
+    {
+        for (var i = 0; i < hops.Count; i++)
+        {
+            if (hops[i] is { } hop && AddressScope.Of(hop) == AddressScope.Shared)
+                return (hop, i + 1);
+        }
+
+        return (null, 0);
+    }
 }

@@ -60,6 +60,9 @@ internal sealed record NatObservations
     /// <summary>Whether the lifetime search's RESPONSE-PORT requests were refused with 401.</summary>
     public bool LifetimeUnauthorized { get; init; }
 
+    /// <summary>The routers answering at TTL 1, 2, ... on the way to the server (null where none did): <see cref="NatPathTrace"/>.</summary>
+    public IReadOnlyList<IPAddress?> PathHops { get; init; } = [];
+
     /// <summary>The keep-alive interval a binding must outlive (<c>keepalive_s</c>).</summary>
     public TimeSpan Keepalive { get; init; } = TimeSpan.FromSeconds(30);
 }

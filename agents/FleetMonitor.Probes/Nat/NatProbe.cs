@@ -34,7 +34,11 @@ namespace FleetMonitor.Probes.Nat;
 /// <c>full_cone</c>, <c>restricted_cone</c>, <c>port_restricted_cone</c>, <c>symmetric</c>, <c>udp_firewall</c> (no NAT
 /// but filtered), <c>unknown</c>), <c>nat_present</c>, <c>mapped_address</c>, <c>mapped_address_scope</c>,
 /// <c>local_address</c>, <c>other_address</c>, <c>hairpinning</c>, <c>binding_lifetime</c> (<c>expired</c>,
-/// <c>outlived_search</c>, <c>not_measured</c>), <c>binding_lifetime_note</c>, <c>alg_mapped_address</c>.</para>
+/// <c>outlived_search</c>, <c>not_measured</c>), <c>binding_lifetime_note</c>, <c>alg_mapped_address</c>,
+/// <c>path_hops</c> (<c>1=10.0.0.1 2=100.64.0.1 3=*</c>: the routers answering TTL-limited ICMP echo requests to the
+/// server, <see cref="NatPathTrace"/>), <c>path_hops_note</c> (why that trace could not run).</para>
+/// <para><c>nat.cgnat_suspected</c>: the mapped address is not public, or a hop of the trace is in 100.64.0.0/10
+/// (a carrier-grade NAT in front of the home router, which the mapped address, the outer NAT's, cannot show).</para>
 /// </remarks>
 public sealed class NatProbe(TimeProvider timeProvider) : IProbe
 {
@@ -71,7 +75,7 @@ public sealed class NatProbe(TimeProvider timeProvider) : IProbe
         }
         catch (OperationCanceledException)
         {
-            return ObservationBuilder.Invalid(NatFindingCodes.Incomplete, "the deadline came before the NAT tests could report");
+            return ObservationBuilder.Invalid(FindingCodes.NatIncomplete, "the deadline came before the NAT tests could report");
         }
         catch (Exception e)
         {
@@ -110,7 +114,7 @@ public sealed class NatProbe(TimeProvider timeProvider) : IProbe
         }
         catch (SocketException e)
         {
-            observation.Fail(NatFindingCodes.NoResponse, $"no route to {server}: {e.Message} ({e.SocketErrorCode})");
+            observation.Fail(FindingCodes.NatNoResponse, $"no route to {server}: {e.Message} ({e.SocketErrorCode})");
             return observation.Build();
         }
 
@@ -119,8 +123,15 @@ public sealed class NatProbe(TimeProvider timeProvider) : IProbe
         using var pacer = new TransactionPacer(timeProvider, TransactionPacer.RfcInterval);
         var transactions = new StunTransactions(timeProvider, settings.Schedule, pacer, counters, softDeadline);
         NatObservations seen;
+        var trace = NatPathTrace.TraceAsync(server.Address, token);
         await using (var run = new NatRun(transactions, server, local, settings, key, timeProvider, counters))
             seen = await run.ObserveAsync(token, caller);
+        var (hops, traceFailure) = await trace;
+        seen = seen with { PathHops = hops };
+        if (hops.Count > 0)
+            observation.Fact("path_hops", NatPathTrace.Describe(hops));
+        if (traceFailure is not null)
+            observation.Fact("path_hops_note", $"the TTL-limited trace could not run: {traceFailure}");
 
         Report(NatClassifier.Classify(seen), seen, observation);
         observation.Measure("transactions", counters.Transactions);

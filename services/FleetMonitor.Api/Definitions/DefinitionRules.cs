@@ -76,7 +76,8 @@ internal static partial class DefinitionRules
             errors.AddIfNotNull("cron", CronError(request.Cron!, zoneError is null ? timeZone : "UTC", now));
         }
 
-        var timeout = request.TimeoutSeconds ?? 10;
+        // Unset: 10 s, or the least this kind needs with these parameters (nat: max_lifetime_s + 5) when that is more.
+        var timeout = request.TimeoutSeconds ?? Math.Max(10, rule?.MinTimeoutSeconds(parameters) ?? 10);
         if (timeout is < 1 or > MaxTimeoutSeconds)
         {
             errors.Add("timeoutSeconds", $"Must be from 1 to {MaxTimeoutSeconds} seconds.");

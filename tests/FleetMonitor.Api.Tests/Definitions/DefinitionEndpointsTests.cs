@@ -105,6 +105,11 @@ public sealed class DefinitionEndpointsTests(ApiFixture fixture) : IClassFixture
         var enough = await client.PutAsJsonAsync("/api/sites/defs-nat/definitions/nat",
             new { kind = "nat", target = "stun.example.com:3478", intervalSeconds = 900, timeoutSeconds = 65, parameters = new { max_lifetime_s = "60" } });
         await enough.ReadJsonAsync(HttpStatusCode.Created);
+
+        // Unset, the timeout is the least the search needs (not 10 s, which would be refused or cut the search short).
+        var unset = await client.PutAsJsonAsync("/api/sites/defs-nat/definitions/nat-default",
+            new { kind = "nat", target = "stun.example.com:3478", intervalSeconds = 900, parameters = new { max_lifetime_s = "120" } });
+        Assert.Equal(125, (await unset.ReadJsonAsync(HttpStatusCode.Created)).GetProperty("definition").GetProperty("timeoutSeconds").GetInt32());
     }
 
     [Fact]

@@ -49,7 +49,7 @@ public sealed class BrokerNode : IAsyncDisposable
         throw new InvalidOperationException("A RabbitMQ node of the test's own did not start: " + string.Join(Environment.NewLine, errors));
     }
 
-    /// <summary>A node started by someone else (a <see cref="BrokerCluster"/>): the caller stops it.</summary>
+    /// <summary>A node started by someone else (a cluster of the test's own): the caller stops it.</summary>
     public static BrokerNode Attach(string directory, string name, int port) => new(directory, name, port);
 
     /// <summary>Stops the node (its clients see the connection drop) and starts it again on the same port and data.</summary>

@@ -19,7 +19,7 @@ public sealed class NatClassifierTests
         Assert.Equal((NatMapping.None, NatFiltering.EndpointIndependent, "open"), (verdict.Mapping, verdict.Filtering, verdict.NatType));
         Assert.Equal("not_applicable", verdict.Hairpinning);
         Assert.Equal(
-            [NatFindingCodes.None, NatFindingCodes.FilteringEndpointIndependent, NatFindingCodes.ExposureFilteringOpen],
+            [FindingCodes.NatNone, FindingCodes.NatFilteringEndpointIndependent, FindingCodes.ExposureNatFilteringOpen],
             Codes(verdict));
         Assert.Equal(ProbeOutcome.Degraded, Worst(verdict));
     }
@@ -49,11 +49,11 @@ public sealed class NatClassifierTests
         var verdict = NatClassifier.Classify(Eim() with { FilteringChangeIpAndPort = changeIpAndPort, FilteringChangePort = changePort });
 
         Assert.Equal((NatMapping.EndpointIndependent, filtering, type), (verdict.Mapping, verdict.Filtering, verdict.NatType));
-        Assert.Contains(NatFindingCodes.MappingEndpointIndependent, Codes(verdict));
-        Assert.DoesNotContain(NatFindingCodes.Symmetric, Codes(verdict));
+        Assert.Contains(FindingCodes.NatMappingEndpointIndependent, Codes(verdict));
+        Assert.DoesNotContain(FindingCodes.NatSymmetric, Codes(verdict));
         Assert.Equal(
             filtering == NatFiltering.EndpointIndependent,
-            Codes(verdict).Contains(NatFindingCodes.ExposureFilteringOpen));
+            Codes(verdict).Contains(FindingCodes.ExposureNatFilteringOpen));
     }
 
     [Fact]
@@ -67,8 +67,8 @@ public sealed class NatClassifierTests
         });
 
         Assert.Equal((NatMapping.AddressDependent, "symmetric"), (verdict.Mapping, verdict.NatType));
-        Assert.Contains(NatFindingCodes.MappingAddressDependent, Codes(verdict));
-        Assert.Contains(NatFindingCodes.Symmetric, Codes(verdict));
+        Assert.Contains(FindingCodes.NatMappingAddressDependent, Codes(verdict));
+        Assert.Contains(FindingCodes.NatSymmetric, Codes(verdict));
         Assert.Equal(ProbeOutcome.Degraded, Worst(verdict));
     }
 
@@ -83,8 +83,8 @@ public sealed class NatClassifierTests
         });
 
         Assert.Equal((NatMapping.AddressAndPortDependent, "symmetric"), (verdict.Mapping, verdict.NatType));
-        Assert.Contains(NatFindingCodes.MappingAddressAndPortDependent, Codes(verdict));
-        Assert.Contains(NatFindingCodes.Symmetric, Codes(verdict));
+        Assert.Contains(FindingCodes.NatMappingAddressAndPortDependent, Codes(verdict));
+        Assert.Contains(FindingCodes.NatSymmetric, Codes(verdict));
     }
 
     [Fact]
@@ -102,7 +102,7 @@ public sealed class NatClassifierTests
 
         Assert.Equal((NatMapping.Unknown, NatFiltering.Unknown, "unknown"), (verdict.Mapping, verdict.Filtering, verdict.NatType));
         var finding = Assert.Single(verdict.Findings);
-        Assert.Equal(NatFindingCodes.NoResponse, finding.Code);
+        Assert.Equal(FindingCodes.NatNoResponse, finding.Code);
         Assert.Equal(ProbeOutcome.Failed, finding.Severity);
         Assert.Contains("7 transmissions", finding.Message, StringComparison.Ordinal);
     }
@@ -113,7 +113,7 @@ public sealed class NatClassifierTests
         var verdict = NatClassifier.Classify(Seen(Public) with { OtherAddress = null });
 
         Assert.Equal((NatMapping.Unknown, NatFiltering.Unknown, "unknown"), (verdict.Mapping, verdict.Filtering, verdict.NatType));
-        Assert.Contains(NatFindingCodes.ServerUnsupported, Codes(verdict));
+        Assert.Contains(FindingCodes.NatServerUnsupported, Codes(verdict));
         Assert.Equal(ProbeOutcome.Error, Worst(verdict));
     }
 
@@ -127,7 +127,7 @@ public sealed class NatClassifierTests
         });
 
         Assert.Equal((NatMapping.EndpointIndependent, NatFiltering.Unknown, "unknown"), (verdict.Mapping, verdict.Filtering, verdict.NatType));
-        Assert.Single(verdict.Findings, f => f.Code == NatFindingCodes.Unauthorized && f.Severity == ProbeOutcome.Error);
+        Assert.Single(verdict.Findings, f => f.Code == FindingCodes.NatUnauthorized && f.Severity == ProbeOutcome.Error);
     }
 
     [Fact]
@@ -136,7 +136,7 @@ public sealed class NatClassifierTests
         var verdict = NatClassifier.Classify(Eim() with { FilteringChangeIpAndPort = StunTestResult.WrongSource });
 
         Assert.Equal(NatFiltering.Unknown, verdict.Filtering);
-        Assert.Contains(NatFindingCodes.ServerUnsupported, Codes(verdict));
+        Assert.Contains(FindingCodes.NatServerUnsupported, Codes(verdict));
     }
 
     [Theory]
@@ -148,7 +148,7 @@ public sealed class NatClassifierTests
         var verdict = NatClassifier.Classify(Eim() with { FilteringChangeIpAndPort = changeIpAndPort, FilteringChangePort = changePort });
 
         Assert.Equal(NatFiltering.Unknown, verdict.Filtering);
-        Assert.Contains(NatFindingCodes.Incomplete, Codes(verdict));
+        Assert.Contains(FindingCodes.NatIncomplete, Codes(verdict));
     }
 
     [Fact]
@@ -157,7 +157,7 @@ public sealed class NatClassifierTests
         var verdict = NatClassifier.Classify(Eim() with { Mapping2 = StunTestResult.NoResponse, Mapped2 = null });
 
         Assert.Equal(NatMapping.Unknown, verdict.Mapping);
-        Assert.Single(verdict.Findings, f => f.Code == NatFindingCodes.Incomplete && f.Message!.Contains("test II", StringComparison.Ordinal));
+        Assert.Single(verdict.Findings, f => f.Code == FindingCodes.NatIncomplete && f.Message!.Contains("test II", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -165,7 +165,7 @@ public sealed class NatClassifierTests
     {
         var verdict = NatClassifier.Classify(Eim() with { AlgMappedAddress = Ep("10.0.0.2:40000") });
 
-        var finding = Assert.Single(verdict.Findings, f => f.Code == NatFindingCodes.AlgSuspected);
+        var finding = Assert.Single(verdict.Findings, f => f.Code == FindingCodes.NatAlgSuspected);
         Assert.Equal(ProbeOutcome.Degraded, finding.Severity);
     }
 
@@ -182,7 +182,32 @@ public sealed class NatClassifierTests
     {
         var verdict = NatClassifier.Classify(Eim(new IPEndPoint(IPAddress.Parse(address), 40000)));
 
-        Assert.Equal(suspected, Codes(verdict).Contains(NatFindingCodes.CgnatSuspected));
+        Assert.Equal(suspected, Codes(verdict).Contains(FindingCodes.NatCgnatSuspected));
+    }
+
+    [Theory]
+    [InlineData("10.0.0.1,100.64.0.1,203.0.113.10", true)]
+    [InlineData("10.0.0.1,,100.100.3.4", true)]
+    [InlineData("10.0.0.1,203.0.113.10", false)]
+    [InlineData("192.168.1.1,10.20.0.1,198.51.100.7", false)]
+    [InlineData("", false)]
+    public void A_hop_in_shared_address_space_behind_a_public_mapped_address_suggests_carrier_grade_nat(string hops, bool suspected)
+    {
+        IPAddress?[] path = hops.Length == 0 ? [] : hops.Split(',').Select(h => h.Length == 0 ? null : IPAddress.Parse(h)).ToArray();
+
+        var verdict = NatClassifier.Classify(Eim() with { PathHops = path });
+
+        Assert.Equal(suspected, Codes(verdict).Contains(FindingCodes.NatCgnatSuspected));
+        if (suspected)
+            Assert.Contains("in 100.64.0.0/10", verdict.Findings.Single(f => f.Code == FindingCodes.NatCgnatSuspected).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_shared_hop_without_nat_is_no_second_nat()
+    {
+        var verdict = NatClassifier.Classify(Seen(Local) with { FilteringChangeIpAndPort = StunTestResult.Received, PathHops = [IPAddress.Parse("100.64.0.1")] });
+
+        Assert.DoesNotContain(FindingCodes.NatCgnatSuspected, Codes(verdict));
     }
 
     [Fact]
@@ -190,7 +215,7 @@ public sealed class NatClassifierTests
     {
         var verdict = NatClassifier.Classify(Seen(Local) with { FilteringChangeIpAndPort = StunTestResult.Received });
 
-        Assert.DoesNotContain(NatFindingCodes.CgnatSuspected, Codes(verdict));
+        Assert.DoesNotContain(FindingCodes.NatCgnatSuspected, Codes(verdict));
     }
 
     [Theory]
@@ -202,7 +227,7 @@ public sealed class NatClassifierTests
         var verdict = NatClassifier.Classify(Eim() with { Hairpin = hairpin });
 
         Assert.Equal(fact, verdict.Hairpinning);
-        Assert.Equal(finding, Codes(verdict).Contains(NatFindingCodes.HairpinUnsupported));
+        Assert.Equal(finding, Codes(verdict).Contains(FindingCodes.NatHairpinUnsupported));
     }
 
     [Theory]
@@ -218,7 +243,7 @@ public sealed class NatClassifierTests
 
         var verdict = NatClassifier.Classify(Eim() with { Lifetime = lifetime, Keepalive = TimeSpan.FromSeconds(keepalive) });
 
-        Assert.Equal(isShort, verdict.Findings.Any(f => f.Code == NatFindingCodes.BindingShort && f.Severity == ProbeOutcome.Degraded));
+        Assert.Equal(isShort, verdict.Findings.Any(f => f.Code == FindingCodes.NatBindingShort && f.Severity == ProbeOutcome.Degraded));
     }
 
     [Fact]
@@ -230,7 +255,7 @@ public sealed class NatClassifierTests
             LifetimeUnauthorized = true,
         });
 
-        Assert.Single(verdict.Findings, f => f.Code == NatFindingCodes.Unauthorized);
+        Assert.Single(verdict.Findings, f => f.Code == FindingCodes.NatUnauthorized);
     }
 
     [Theory]
@@ -252,8 +277,8 @@ public sealed class NatClassifierTests
         var outlived = new BindingLifetime(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5), null, true);
         var verdict = NatClassifier.Classify(Eim() with { Lifetime = outlived, LifetimeShortened = TimeSpan.FromSeconds(5) });
 
-        Assert.Contains(NatFindingCodes.BindingLifetimeUnmeasured, Codes(verdict));
-        Assert.DoesNotContain(NatFindingCodes.BindingShort, Codes(verdict));
+        Assert.Contains(FindingCodes.NatBindingLifetimeUnmeasured, Codes(verdict));
+        Assert.DoesNotContain(FindingCodes.NatBindingShort, Codes(verdict));
         Assert.Equal(ProbeOutcome.Ok, Worst(verdict));
     }
 
@@ -263,8 +288,8 @@ public sealed class NatClassifierTests
         var died = new BindingLifetime(TimeSpan.FromSeconds(8), TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(6), true);
         var verdict = NatClassifier.Classify(Eim() with { Lifetime = died, LifetimeShortened = TimeSpan.FromSeconds(8) });
 
-        Assert.Contains(NatFindingCodes.BindingShort, Codes(verdict));
-        Assert.DoesNotContain(NatFindingCodes.BindingLifetimeUnmeasured, Codes(verdict));
+        Assert.Contains(FindingCodes.NatBindingShort, Codes(verdict));
+        Assert.DoesNotContain(FindingCodes.NatBindingLifetimeUnmeasured, Codes(verdict));
     }
 
     /// <summary>Test I answered with <paramref name="mapped"/> and OTHER-ADDRESS, nothing else run yet.</summary>

@@ -47,7 +47,7 @@ public sealed class NatProbeTests
             CancellationToken.None);
 
         Assert.Equal(ProbeOutcome.Failed, observation.Outcome);
-        Assert.Equal([NatFindingCodes.NoResponse], observation.Findings);
+        Assert.Equal([FindingCodes.NatNoResponse], observation.Findings);
         Assert.Contains("3 transmissions", observation.Error, StringComparison.Ordinal);
         Assert.Equal(1, observation.Measurements["transactions"]);
         Assert.Equal(3, observation.Measurements["stun_packets_sent"]);
@@ -69,8 +69,8 @@ public sealed class NatProbeTests
         await serving;
 
         Assert.Equal(ProbeOutcome.Error, observation.Outcome);
-        Assert.Contains(NatFindingCodes.ServerUnsupported, observation.Findings);
-        Assert.Contains(NatFindingCodes.None, observation.Findings);
+        Assert.Contains(FindingCodes.NatServerUnsupported, observation.Findings);
+        Assert.Contains(FindingCodes.NatNone, observation.Findings);
         Assert.Equal(observation.Facts["local_address"], observation.Facts["mapped_address"]);
         Assert.Equal("false", observation.Facts["nat_present"]);
         Assert.Equal("unknown", observation.Facts["nat_filtering"]);

@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Text.Json;
 using FleetMonitor.Contracts;
 using FleetMonitor.Probes;
-using FleetMonitor.Probes.Nat;
 using FleetMonitor.Reflector.Tests.Support;
 using Xunit.Abstractions;
 
@@ -26,35 +25,52 @@ public sealed class NatHomeRouterNetnsTests(ITestOutputHelper output)
     /// before the filtering tests were decided, the alternate's answer to the filtering socket would be let in and the
     /// verdict would read endpoint-independent. Both our Reflector and coturn must give the ground truth.
     /// </summary>
+    /// <remarks>
+    /// The Reflector and coturn share the two public addresses, so one run's packets to the alternate would open the
+    /// host-wide filter for the other: the runs go one after the other, the filter's list emptied before each. A third
+    /// run without emptying it shows the filter is host-wide (what an earlier probe sent opens it), so the first two
+    /// could fail. No time limit is asserted: each run ends once its verdict is decided, the 30 s timeout only bounds
+    /// a starved machine.
+    /// </remarks>
     [Fact]
     public async Task A_host_wide_address_filter_is_address_dependent()
     {
         using var net = NatTopology.Create(RouterNat.HostWideAddressFilter);
         await using var reflector = await StunReflector.StartAsync(net);
         await using var coturn = await CoturnPeer.StartAsync(net);
+        var timeout = TimeSpan.FromSeconds(30);
 
-        // Generous timeouts: the probe ends once the verdict is decided (about 3 s), the timeout only bounds a starved machine.
-        var oursTask = NatProbeRunner.RunAsync(net, StunReflector.Target, TimeSpan.FromSeconds(15), new Dictionary<string, string>(Credentials) { ["max_lifetime_s"] = "0" });
-        var coturnTask = NatProbeRunner.RunAsync(net, CoturnPeer.Target, TimeSpan.FromSeconds(15), new Dictionary<string, string> { ["max_lifetime_s"] = "0" });
-        var (ours, againstCoturn) = (await oursTask, await coturnTask);
+        net.ForgetHostWideFilter();
+        var ours = await NatProbeRunner.RunAsync(net, StunReflector.Target, timeout, new Dictionary<string, string>(Credentials) { ["max_lifetime_s"] = "0" });
+        net.ForgetHostWideFilter();
+        var againstCoturn = await NatProbeRunner.RunAsync(net, CoturnPeer.Target, timeout, new Dictionary<string, string> { ["max_lifetime_s"] = "0" });
+        var opened = net.HostWideFilterList();
+        var afterAnother = await NatProbeRunner.RunAsync(net, StunReflector.Target, timeout, new Dictionary<string, string>(Credentials) { ["max_lifetime_s"] = "0" });
         output.WriteLine(JsonSerializer.Serialize(ours, WireFormat.Options));
         output.WriteLine(JsonSerializer.Serialize(againstCoturn, WireFormat.Options));
+        output.WriteLine($"filter list after the coturn run:\n{opened}");
+        output.WriteLine(JsonSerializer.Serialize(afterAnother, WireFormat.Options));
 
         foreach (var observation in new[] { ours, againstCoturn })
         {
             Assert.Equal("endpoint_independent", observation.Facts["nat_mapping"]);
             Assert.Equal("address_dependent", observation.Facts["nat_filtering"]);
             Assert.Equal("restricted_cone", observation.Facts["nat_type"]);
-            Assert.Contains(NatFindingCodes.FilteringAddressDependent, observation.Findings);
-            Assert.DoesNotContain(NatFindingCodes.ExposureFilteringOpen, observation.Findings);
-            Assert.DoesNotContain(NatFindingCodes.Incomplete, observation.Findings);
+            Assert.Contains(FindingCodes.NatFilteringAddressDependent, observation.Findings);
+            Assert.DoesNotContain(FindingCodes.ExposureNatFilteringOpen, observation.Findings);
+            Assert.DoesNotContain(FindingCodes.NatIncomplete, observation.Findings);
         }
+
+        // The control: with the alternate address already on the host's list, the filter lets its answers in.
+        Assert.Contains(NatTopology.AlternateAddress, opened, StringComparison.Ordinal);
+        Assert.Equal("endpoint_independent", afterAnother.Facts["nat_filtering"]);
     }
 
     /// <summary>
     /// The probe's process is stopped once mapping and filtering are decided (the router has passed the answer to mapping
     /// test II, which is sent only after the filtering verdict) and continued after its deadline: it reports what it had
-    /// decided, not a bare <c>nat.incomplete</c>.
+    /// decided, not a bare <c>nat.incomplete</c>, and its <c>durationMs</c> is within the timeout although the wall clock
+    /// ran past it.
     /// </summary>
     [Fact]
     public async Task A_stall_past_the_deadline_keeps_what_was_decided()
@@ -65,62 +81,70 @@ public sealed class NatHomeRouterNetnsTests(ITestOutputHelper output)
         net.CountFromWan(NatTopology.AlternateAddress, StunReflector.PrimaryPort, mapping2Reply);
 
         // Long enough that a starved machine still reaches mapping test II before the deadline; the stall then outlasts it.
+        // The agent's own `probe nat` runs it, so the result is what the agent sends (durationMs included).
         var timeout = TimeSpan.FromSeconds(20);
-        var info = new ProcessStartInfo(NetnsPrerequisites.Ip) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in (string[])
-        [
-            "netns", "exec", net.Client, Command.Dotnet, Path.Combine(AppContext.BaseDirectory, "FleetMonitor.Probes.NetnsRunner.dll"),
-            "probe", "nat", StunReflector.Target, "--timeout-ms", ((int)timeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture),
-            "--username", StunReflector.Username, "--password", StunReflector.Password, "--max_lifetime_s", "60",
-        ])
+        using var agent = AgentProbeProcess.Start(
+            net.Client, "nat", StunReflector.Target, "--timeout", ((int)timeout.TotalSeconds).ToString(CultureInfo.InvariantCulture),
+            "--username", StunReflector.Username, "--password", StunReflector.Password, "--max_lifetime_s", "60");
+        var waited = Stopwatch.StartNew();
+        while (net.ForwardCount(mapping2Reply) == 0)
         {
-            info.ArgumentList.Add(argument);
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(60) && !agent.HasExited, "mapping test II was never answered");
+            await Task.Delay(50);
         }
 
-        using var runner = Process.Start(info) ?? throw new InvalidOperationException("the runner did not start");
-        var stdout = runner.StandardOutput.ReadToEndAsync();
-        var stderr = runner.StandardError.ReadToEndAsync();
-        try
-        {
-            // ip netns exec replaces itself with the runner: this pid is the probe's process.
-            var waited = Stopwatch.StartNew();
-            while (net.ForwardCount(mapping2Reply) == 0)
-            {
-                Assert.True(waited.Elapsed < TimeSpan.FromSeconds(60) && !runner.HasExited, "mapping test II was never answered");
-                await Task.Delay(50);
-            }
+        // The answer is on the way to the process: a moment for it to read it, then the stall.
+        await Task.Delay(TimeSpan.FromMilliseconds(1500));
+        Assert.False(agent.HasExited, "the probe ended before the stall");
+        var stoppedAt = waited.Elapsed;
+        agent.Signal("STOP");
+        await Task.Delay(timeout + TimeSpan.FromSeconds(2));
+        agent.Signal("CONT");
+        var observation = await agent.ResultAsync(TimeSpan.FromSeconds(60));
+        var wall = waited.Elapsed;
+        output.WriteLine($"stopped {stoppedAt.TotalSeconds:0.0} s after the start, continued {(timeout + TimeSpan.FromSeconds(2)).TotalSeconds:0} s later, ended after {wall.TotalSeconds:0.0} s");
+        output.WriteLine(JsonSerializer.Serialize(observation, WireFormat.Options));
 
-            // The answer is on the way to the process: a moment for it to read it, then the stall.
-            await Task.Delay(TimeSpan.FromMilliseconds(1500));
-            Assert.False(runner.HasExited, "the probe ended before the stall");
-            var stoppedAt = waited.Elapsed;
-            Command.Run("kill", "-STOP", runner.Id.ToString(CultureInfo.InvariantCulture));
-            await Task.Delay(timeout + TimeSpan.FromSeconds(2));
-            Command.Run("kill", "-CONT", runner.Id.ToString(CultureInfo.InvariantCulture));
-            using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-            await runner.WaitForExitAsync(limit.Token);
-            output.WriteLine($"stopped {stoppedAt.TotalSeconds:0.0} s after the start, continued {(timeout + TimeSpan.FromSeconds(2)).TotalSeconds:0} s later");
-        }
-        finally
-        {
-            if (!runner.HasExited)
-            {
-                Command.TryRun("kill", "-CONT", runner.Id.ToString(CultureInfo.InvariantCulture));
-                runner.Kill(entireProcessTree: true);
-            }
-        }
-
-        var json = await stdout;
-        output.WriteLine(json);
-        output.WriteLine(await stderr);
-        var observation = JsonSerializer.Deserialize<ProbeObservation>(json, WireFormat.Options)!;
-
+        // The run's wall clock passed the timeout (a 22 s stall inside a 20 s run); durationMs is the timeout.
+        Assert.True(wall > timeout, $"ended after {wall}");
+        Assert.Equal(timeout.TotalMilliseconds, observation.DurationMs);
         Assert.Equal("endpoint_independent", observation.Facts["nat_mapping"]);
         Assert.Equal("address_and_port_dependent", observation.Facts["nat_filtering"]);
         Assert.Equal("port_restricted_cone", observation.Facts["nat_type"]);
         Assert.StartsWith($"{NatTopology.RouterWanAddress}:", observation.Facts["mapped_address"], StringComparison.Ordinal);
-        Assert.Contains(NatFindingCodes.MappingEndpointIndependent, observation.Findings);
-        Assert.Contains(NatFindingCodes.FilteringAddressAndPortDependent, observation.Findings);
-        Assert.DoesNotContain(NatFindingCodes.Incomplete, observation.Findings);
+        Assert.Contains(FindingCodes.NatMappingEndpointIndependent, observation.Findings);
+        Assert.Contains(FindingCodes.NatFilteringAddressAndPortDependent, observation.Findings);
+        Assert.DoesNotContain(FindingCodes.NatIncomplete, observation.Findings);
+    }
+
+    /// <summary>
+    /// A carrier-grade NAT in front of the home router (its WAN on 100.64.0.0/10): the server sees the carrier's public
+    /// address, so only the path shows the second NAT (a 100.64.0.0/10 router at hop 2). Behind a single NAT, at the
+    /// same time, the trace runs as well and finds no such hop.
+    /// </summary>
+    [Fact]
+    public async Task A_carrier_grade_nat_behind_the_home_router_is_found_on_the_path_and_a_single_nat_is_not_suspected()
+    {
+        var results = await Task.WhenAll(RunAsync(RouterNat.CarrierGradeDoubleNat), RunAsync(RouterNat.Masquerade));
+        var (doubleNat, singleNat) = (results[0], results[1]);
+
+        Assert.Equal("public", doubleNat.Facts["mapped_address_scope"]);
+        Assert.StartsWith($"{NatTopology.RouterWanAddress}:", doubleNat.Facts["mapped_address"], StringComparison.Ordinal);
+        Assert.Equal($"1={NatTopology.RouterLanAddress} 2={NatTopology.CarrierLanAddress} 3={NatTopology.PrimaryAddress}", doubleNat.Facts["path_hops"]);
+        Assert.Contains(FindingCodes.NatCgnatSuspected, doubleNat.Findings);
+        Assert.Equal("port_restricted_cone", doubleNat.Facts["nat_type"]);
+
+        Assert.Equal($"1={NatTopology.RouterLanAddress} 2={NatTopology.PrimaryAddress}", singleNat.Facts["path_hops"]);
+        Assert.DoesNotContain(FindingCodes.NatCgnatSuspected, singleNat.Findings);
+        Assert.Equal("port_restricted_cone", singleNat.Facts["nat_type"]);
+
+        async Task<ProbeObservation> RunAsync(RouterNat nat)
+        {
+            using var net = NatTopology.Create(nat);
+            await using var reflector = await StunReflector.StartAsync(net);
+            var observation = await NatProbeRunner.RunAsync(net, StunReflector.Target, TimeSpan.FromSeconds(30), new Dictionary<string, string>(Credentials) { ["max_lifetime_s"] = "0" });
+            output.WriteLine($"{nat}: {JsonSerializer.Serialize(observation, WireFormat.Options)}");
+            return observation;
+        }
     }
 }

@@ -1,6 +1,6 @@
 using FleetMonitor.Contracts;
 using FleetMonitor.Probes;
-using FleetMonitor.Probes.Nat;
+using FleetMonitor.Reflector.Tests.Support;
 using Xunit.Abstractions;
 
 namespace FleetMonitor.Reflector.Tests.Nat;
@@ -21,13 +21,48 @@ namespace FleetMonitor.Reflector.Tests.Nat;
 public sealed class NatLifetimeNetnsTests(ITestOutputHelper output)
 {
     private const int Window = 20;
-    private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(Window + 6);
+    // Room beyond the window so that a loaded machine still gets the whole window (the search ends with it).
+    private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(Window + 15);
     private static readonly TimeSpan ToolLimit = TimeSpan.FromSeconds(60);
 
     [Fact]
     public async Task Lifetime_is_bracketed_for_a_10_s_binding_and_outlives_the_window_for_a_60_s_one()
     {
         await Task.WhenAll(LifetimeAsync(10), LifetimeAsync(60));
+    }
+
+    /// <summary>
+    /// The agent's <c>probe nat</c> with no <c>--timeout</c> runs under the kind's default (130 s), so its default
+    /// <c>max_lifetime_s</c> 120 search finds a 10 s binding short of the 30 s keep-alive (it ends once the binding is
+    /// found gone, about 15 s). With <c>--timeout 10</c> the search is cut to a few seconds, and the output says so.
+    /// </summary>
+    [Fact]
+    public async Task The_agents_default_nat_probe_finds_a_short_binding_and_a_short_timeout_says_the_search_was_cut()
+    {
+        using var net = NatTopology.Create(RouterNat.Masquerade, 10);
+        await using var reflector = await StunReflector.StartAsync(net);
+        string[] credentials = ["--username", StunReflector.Username, "--password", StunReflector.Password];
+
+        var byDefault = AgentProbeProcess.RunAsync(net.Client, TimeSpan.FromSeconds(190), "nat", StunReflector.Target, credentials);
+        var cut = AgentProbeProcess.RunAsync(net.Client, TimeSpan.FromSeconds(70), "nat", StunReflector.Target, [.. credentials, "--timeout", "10"]);
+        var (full, shortened) = (await byDefault, await cut);
+        output.WriteLine($"default timeout: {Describe(full)}");
+        output.WriteLine($"--timeout 10: {Describe(shortened)}");
+
+        Assert.Equal("expired", full.Facts["binding_lifetime"]);
+        Assert.Equal(120, full.Measurements["binding_lifetime_search_s"]);
+        Assert.Contains(FindingCodes.NatBindingShort, full.Findings);
+        Assert.DoesNotContain(FindingCodes.NatBindingLifetimeUnmeasured, full.Findings);
+        Assert.False(full.Facts.ContainsKey("binding_lifetime_note"), full.Facts.GetValueOrDefault("binding_lifetime_note"));
+        Assert.Equal(ProbeOutcome.Degraded, full.Outcome);
+        Assert.True(full.DurationMs <= 130_000, $"durationMs {full.DurationMs}");
+
+        Assert.StartsWith("searched ", shortened.Facts["binding_lifetime_note"], StringComparison.Ordinal);
+        Assert.Contains("of max_lifetime_s 120", shortened.Facts["binding_lifetime_note"], StringComparison.Ordinal);
+        Assert.Contains(FindingCodes.NatBindingLifetimeUnmeasured, shortened.Findings);
+        Assert.DoesNotContain(FindingCodes.NatBindingShort, shortened.Findings);
+        Assert.True(shortened.Measurements.GetValueOrDefault("binding_lifetime_search_s") < 10, Describe(shortened));
+        Assert.True(shortened.DurationMs <= 10_000, $"durationMs {shortened.DurationMs}");
     }
 
     private async Task LifetimeAsync(int conntrackSeconds)
@@ -75,7 +110,7 @@ public sealed class NatLifetimeNetnsTests(ITestOutputHelper output)
                 Assert.True(atLeast is >= 5 and <= 10.5, $"{who}: lived at least {atLeast} s, the binding lasts {conntrackSeconds} s{context}");
                 Assert.True(below is >= 9.5 and <= 15, $"{who}: gone by {below} s, the binding lasts {conntrackSeconds} s{context}");
                 Assert.Equal("expired", observation.Facts["binding_lifetime"]);
-                Assert.Contains(NatFindingCodes.BindingShort, observation.Findings);
+                Assert.Contains(FindingCodes.NatBindingShort, observation.Findings);
                 Assert.Equal(ProbeOutcome.Degraded, observation.Outcome);
             }
             else
@@ -84,7 +119,7 @@ public sealed class NatLifetimeNetnsTests(ITestOutputHelper output)
                 Assert.True(atLeast >= Window, $"{who}: lived at least {atLeast} s of a {conntrackSeconds} s binding{context}");
                 Assert.Equal("outlived_search", observation.Facts["binding_lifetime"]);
                 Assert.False(observation.Measurements.ContainsKey("binding_lifetime_upper_s"));
-                Assert.DoesNotContain(NatFindingCodes.BindingShort, observation.Findings);
+                Assert.DoesNotContain(FindingCodes.NatBindingShort, observation.Findings);
                 Assert.Equal(ProbeOutcome.Ok, observation.Outcome);
             }
         }
@@ -98,6 +133,10 @@ public sealed class NatLifetimeNetnsTests(ITestOutputHelper output)
         (o.Measurements.TryGetValue("binding_lifetime_upper_s", out var below) ? $", < {below} s" : " (outlived the search)") +
         $", [{string.Join(", ", o.Findings.Where(f => f.StartsWith("nat.binding", StringComparison.Ordinal)))}], " +
         $"{o.Measurements["transactions"]} tx, {o.Measurements["stun_packets_sent"]}/{o.Measurements["stun_packets_received"]} pkts";
+
+    private static string Describe(ProbeCompleted o) =>
+        $"{o.Outcome} {o.DurationMs} ms [{string.Join(", ", o.Findings)}] {string.Join(", ", o.Facts.Select(f => $"{f.Key}={f.Value}"))} " +
+        $"{string.Join(", ", o.Measurements.Select(m => $"{m.Key}={m.Value}"))} {o.Error}";
 
     private static string Describe(ProbeObservation o) =>
         $"{o.Outcome} [{string.Join(", ", o.Findings)}] {string.Join(", ", o.Facts.Select(f => $"{f.Key}={f.Value}"))} " +

@@ -21,6 +21,12 @@ internal sealed class NatTopology : IDisposable
     public const string PrimaryAddress = "203.0.113.10";
     public const string AlternateAddress = "203.0.113.11";
 
+    /// <summary>The carrier router's side of the 100.64.0.0/10 link (<see cref="RouterNat.CarrierGradeDoubleNat"/>).</summary>
+    public const string CarrierLanAddress = "100.64.0.1";
+
+    /// <summary>The home router's WAN address on that link.</summary>
+    public const string HomeWanSharedAddress = "100.64.0.2";
+
     private const string UdpTimeoutSysctl = "net.netfilter.nf_conntrack_udp_timeout";
     private static readonly string UdpTimeoutFile = "/proc/sys/" + UdpTimeoutSysctl.Replace('.', '/');
 
@@ -31,6 +37,7 @@ internal sealed class NatTopology : IDisposable
         Client = $"fmn-{id}-c";
         Router = $"fmn-{id}-r";
         Internet = $"fmn-{id}-i";
+        Carrier = nat == RouterNat.CarrierGradeDoubleNat ? $"fmn-{id}-g" : null;
         Nat = nat;
     }
 
@@ -41,6 +48,11 @@ internal sealed class NatTopology : IDisposable
     public string Internet { get; }
 
     public RouterNat Nat { get; }
+
+    /// <summary>The carrier's router between the home router and the internet, in <see cref="RouterNat.CarrierGradeDoubleNat"/> only.</summary>
+    public string? Carrier { get; }
+
+    private IEnumerable<string> Namespaces => Carrier is null ? [Client, Router, Internet] : [Client, Router, Carrier, Internet];
 
     /// <summary>Builds the topology; fails (never skips) when this process cannot.</summary>
     /// <param name="nat">The router's NAT rules.</param>
@@ -67,7 +79,7 @@ internal sealed class NatTopology : IDisposable
 
     public void Dispose()
     {
-        foreach (var ns in new[] { Client, Router, Internet })
+        foreach (var ns in Namespaces)
             Command.TryRun(NetnsPrerequisites.Ip, "netns", "delete", ns);
         if (_hostUdpTimeoutToRestore is { } original)
             File.WriteAllText(UdpTimeoutFile, original);
@@ -76,22 +88,41 @@ internal sealed class NatTopology : IDisposable
     private void Build(int? udpTimeoutSeconds)
     {
         var ip = NetnsPrerequisites.Ip;
-        foreach (var ns in new[] { Client, Router, Internet })
+        foreach (var ns in Namespaces)
         {
             Command.Run(ip, "netns", "add", ns);
             Command.Run(ip, "-n", ns, "link", "set", "lo", "up");
         }
 
         Command.Run(ip, "link", "add", "lan0", "netns", Client, "type", "veth", "peer", "name", "lan0", "netns", Router);
-        Command.Run(ip, "link", "add", "wan0", "netns", Router, "type", "veth", "peer", "name", "wan0", "netns", Internet);
         Command.Run(ip, "-n", Client, "address", "add", $"{ClientAddress}/24", "dev", "lan0");
         Command.Run(ip, "-n", Router, "address", "add", $"{RouterLanAddress}/24", "dev", "lan0");
-        Command.Run(ip, "-n", Router, "address", "add", $"{RouterWanAddress}/24", "dev", "wan0");
+        if (Carrier is { } carrier)
+        {
+            // Home router -> 100.64.0.0/10 -> carrier router (NAT again) -> internet; the carrier owns the public address.
+            Command.Run(ip, "link", "add", "wan0", "netns", Router, "type", "veth", "peer", "name", "cgn0", "netns", carrier);
+            Command.Run(ip, "link", "add", "wan0", "netns", carrier, "type", "veth", "peer", "name", "wan0", "netns", Internet);
+            Command.Run(ip, "-n", Router, "address", "add", $"{HomeWanSharedAddress}/10", "dev", "wan0");
+            Command.Run(ip, "-n", carrier, "address", "add", $"{CarrierLanAddress}/10", "dev", "cgn0");
+            Command.Run(ip, "-n", carrier, "address", "add", $"{RouterWanAddress}/24", "dev", "wan0");
+            foreach (var link in new[] { "cgn0", "wan0" })
+                Command.Run(ip, "-n", carrier, "link", "set", link, "up");
+            NetnsTopology.Exec(carrier, NatPrerequisites.Tool("sysctl"), "-q", "-w", "net.ipv4.ip_forward=1");
+            NetnsTopology.Exec(carrier, NatPrerequisites.Tool("iptables"), "-t", "nat", "-A", "POSTROUTING", "-o", "wan0", "-j", "MASQUERADE");
+        }
+        else
+        {
+            Command.Run(ip, "link", "add", "wan0", "netns", Router, "type", "veth", "peer", "name", "wan0", "netns", Internet);
+            Command.Run(ip, "-n", Router, "address", "add", $"{RouterWanAddress}/24", "dev", "wan0");
+        }
+
         Command.Run(ip, "-n", Internet, "address", "add", $"{PrimaryAddress}/24", "dev", "wan0");
         Command.Run(ip, "-n", Internet, "address", "add", $"{AlternateAddress}/24", "dev", "wan0");
         foreach (var (ns, link) in new[] { (Client, "lan0"), (Router, "lan0"), (Router, "wan0"), (Internet, "wan0") })
             Command.Run(ip, "-n", ns, "link", "set", link, "up");
         Command.Run(ip, "-n", Client, "route", "add", "default", "via", RouterLanAddress);
+        if (Carrier is not null)
+            Command.Run(ip, "-n", Router, "route", "add", "default", "via", CarrierLanAddress);
         NetnsTopology.Exec(Router, NatPrerequisites.Tool("sysctl"), "-q", "-w", "net.ipv4.ip_forward=1");
 
         switch (Nat)
@@ -100,7 +131,7 @@ internal sealed class NatTopology : IDisposable
                 // Nothing translates: the internet knows the way back to the client's network.
                 Command.Run(ip, "-n", Internet, "route", "add", "10.0.0.0/24", "via", RouterWanAddress);
                 break;
-            case RouterNat.Masquerade:
+            case RouterNat.Masquerade or RouterNat.CarrierGradeDoubleNat:
                 Iptables("-t", "nat", "-A", "POSTROUTING", "-o", "wan0", "-j", "MASQUERADE");
                 break;
             case RouterNat.MasqueradeRandomFully:
@@ -152,6 +183,17 @@ internal sealed class NatTopology : IDisposable
         var line = listing.Split('\n').Single(l => l.Contains($"/* {comment} */", StringComparison.Ordinal));
         return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[0], CultureInfo.InvariantCulture);
     }
+
+    /// <summary>
+    /// Empties the <see cref="RouterNat.HostWideAddressFilter"/>'s list of addresses the LAN has sent to, so that a probe
+    /// run next meets the filter as a fresh one (what an earlier probe sent cannot open it).
+    /// </summary>
+    public void ForgetHostWideFilter() =>
+        NetnsTopology.Exec(Router, Command.Find("sh") ?? "/bin/sh", "-c", "echo / > /proc/net/xt_recent/fm-sent");
+
+    /// <summary>The addresses the <see cref="RouterNat.HostWideAddressFilter"/> admits now.</summary>
+    public string HostWideFilterList() =>
+        NetnsTopology.Exec(Router, Command.Find("cat") ?? "/bin/cat", "/proc/net/xt_recent/fm-sent");
 
     private void Iptables(params string[] arguments) => NetnsTopology.Exec(Router, NatPrerequisites.Tool("iptables"), arguments);
 }

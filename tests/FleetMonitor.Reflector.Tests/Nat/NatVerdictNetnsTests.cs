@@ -1,6 +1,5 @@
 using FleetMonitor.Contracts;
 using FleetMonitor.Probes;
-using FleetMonitor.Probes.Nat;
 using Xunit.Abstractions;
 
 namespace FleetMonitor.Reflector.Tests.Nat;
@@ -66,13 +65,13 @@ public sealed class NatVerdictNetnsTests(ITestOutputHelper output)
             var mappedAddress = observation.Facts["mapped_address"];
             Assert.StartsWith(nat == RouterNat.None ? $"{NatTopology.ClientAddress}:" : $"{NatTopology.RouterWanAddress}:", mappedAddress, StringComparison.Ordinal);
             Assert.Equal(nat == RouterNat.None ? "false" : "true", observation.Facts["nat_present"]);
-            Assert.Equal(nat == RouterNat.None, observation.Findings.Contains(NatFindingCodes.None));
-            Assert.Equal(filtering == "endpoint_independent", observation.Findings.Contains(NatFindingCodes.ExposureFilteringOpen));
-            Assert.Equal(type == "symmetric", observation.Findings.Contains(NatFindingCodes.Symmetric));
-            Assert.Equal(hairpinning == "unsupported", observation.Findings.Contains(NatFindingCodes.HairpinUnsupported));
-            Assert.DoesNotContain(NatFindingCodes.AlgSuspected, observation.Findings);
-            Assert.DoesNotContain(NatFindingCodes.CgnatSuspected, observation.Findings);
-            Assert.DoesNotContain(NatFindingCodes.Incomplete, observation.Findings);
+            Assert.Equal(nat == RouterNat.None, observation.Findings.Contains(FindingCodes.NatNone));
+            Assert.Equal(filtering == "endpoint_independent", observation.Findings.Contains(FindingCodes.ExposureNatFilteringOpen));
+            Assert.Equal(type == "symmetric", observation.Findings.Contains(FindingCodes.NatSymmetric));
+            Assert.Equal(hairpinning == "unsupported", observation.Findings.Contains(FindingCodes.NatHairpinUnsupported));
+            Assert.DoesNotContain(FindingCodes.NatAlgSuspected, observation.Findings);
+            Assert.DoesNotContain(FindingCodes.NatCgnatSuspected, observation.Findings);
+            Assert.DoesNotContain(FindingCodes.NatIncomplete, observation.Findings);
             Assert.Equal(
                 filtering == "endpoint_independent" || type == "symmetric" ? ProbeOutcome.Degraded : ProbeOutcome.Ok,
                 observation.Outcome);

@@ -25,4 +25,11 @@ public enum RouterNat
     /// address-dependent filtering kept per host, not per socket, as some home routers do.
     /// </summary>
     HostWideAddressFilter,
+
+    /// <summary>
+    /// Double NAT: the home router MASQUERADEs onto a 100.64.0.0/10 (RFC 6598) link to a carrier's router, which
+    /// MASQUERADEs again onto the internet (<see cref="NatTopology.Carrier"/>, <see cref="NatTopology.CarrierLanAddress"/>).
+    /// The server sees only the carrier's public address.
+    /// </summary>
+    CarrierGradeDoubleNat,
 }

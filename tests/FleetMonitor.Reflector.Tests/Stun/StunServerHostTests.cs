@@ -51,7 +51,7 @@ public sealed class StunServerHostTests
         Assert.Equal($"127.0.0.2:{ports.Alternate}", observation.Facts["other_address"]);
         Assert.Equal("not_applicable", observation.Facts["hairpinning"]);
         Assert.Equal(
-            [NatFindingCodes.None, NatFindingCodes.FilteringEndpointIndependent, NatFindingCodes.ExposureFilteringOpen],
+            [FindingCodes.NatNone, FindingCodes.NatFilteringEndpointIndependent, FindingCodes.ExposureNatFilteringOpen],
             observation.Findings);
         Assert.Equal("outlived_search", observation.Facts["binding_lifetime"]);
         Assert.Equal(2, observation.Measurements["binding_lifetime_s"]);
@@ -75,7 +75,7 @@ public sealed class StunServerHostTests
             CancellationToken.None);
 
         Assert.Equal(ProbeOutcome.Error, observation.Outcome);
-        Assert.Contains(NatFindingCodes.Unauthorized, observation.Findings);
+        Assert.Contains(FindingCodes.NatUnauthorized, observation.Findings);
         Assert.Equal("none", observation.Facts["nat_mapping"]);
         Assert.Equal("unknown", observation.Facts["nat_filtering"]);
         Assert.Equal("not_measured", observation.Facts["binding_lifetime"]);
