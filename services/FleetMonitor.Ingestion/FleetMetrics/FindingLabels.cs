@@ -1,7 +1,6 @@
 using System.Collections.Frozen;
 using System.Reflection;
 using FleetMonitor.Probes;
-using FleetMonitor.Probes.Nat;
 
 namespace FleetMonitor.Ingestion.FleetMetrics;
 
@@ -18,7 +17,6 @@ internal static class FindingLabels
 
     /// <summary>Every label <see cref="Label"/> can return.</summary>
     public static readonly FrozenSet<string> Known = typeof(FindingCodes).GetFields(BindingFlags.Public | BindingFlags.Static)
-        .Concat(typeof(NatFindingCodes).GetFields(BindingFlags.Public | BindingFlags.Static))
         .Where(f => f.IsLiteral && f.FieldType == typeof(string))
         .Select(f => (string)f.GetRawConstantValue()!)
         .Concat(Families)
