@@ -12,6 +12,7 @@ internal static class Program
         var builder = WebApplication.CreateBuilder(args);
 
         builder.AddServiceDefaults();
+        builder.UseDefaultPort(5083);
         builder.AddFleetMonitorAlerting();
         builder.AddFleetMonitorBus(bus => AlertingHostingExtensions.AddConsumers(bus, builder.Configuration));
 

@@ -4,6 +4,7 @@ using FleetMonitor.ServiceDefaults;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
+builder.UseDefaultPort(5081);
 builder.AddFleetMonitorApi();
 
 var app = builder.Build();

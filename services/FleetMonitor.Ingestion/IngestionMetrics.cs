@@ -1,3 +1,6 @@
+using FleetMonitor.Contracts;
+using FleetMonitor.Storage;
+using FleetMonitor.Ingestion.FleetMetrics;
 using Prometheus;
 
 namespace FleetMonitor.Ingestion;
@@ -31,8 +34,14 @@ public sealed class IngestionMetrics
         "fleetmonitor_ingestion_batch_size", "Results per written batch.",
         new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(1, 2, 14) });
 
+    private readonly FleetResultMetrics _fleet = new();
+
     /// <summary>Counts a result; an unknown kind is counted as <c>other</c>, so agent input never makes new series.</summary>
-    public void ResultReceived(string kind, string outcome) => Received.WithLabels(AgentDataRules.KindLabel(kind), outcome).Inc();
+    public void ResultReceived(ProbeCompleted result)
+    {
+        Received.WithLabels(AgentDataRules.KindLabel(result.Kind), OutcomeText.Format(result.Outcome)).Inc();
+        _fleet.Record(result);
+    }
 
     public void BatchStored(int inserted, int duplicates)
     {

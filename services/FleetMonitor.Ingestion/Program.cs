@@ -9,6 +9,7 @@ if (args is ["migrate", ..])
 }
 
 builder.AddServiceDefaults();
+builder.UseDefaultPort(5082);
 builder.AddFleetMonitorIngestion();
 builder.AddFleetMonitorBus(IngestionHostingExtensions.AddConsumers);
 

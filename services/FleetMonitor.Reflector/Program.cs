@@ -4,6 +4,7 @@ using FleetMonitor.ServiceDefaults;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
+builder.UseDefaultPort(5084);
 builder.AddFleetMonitorReflector();
 
 var app = builder.Build();

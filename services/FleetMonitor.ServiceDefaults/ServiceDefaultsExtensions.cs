@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -25,10 +27,32 @@ public static class ServiceDefaultsExtensions
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), [LiveTag]);
         builder.Services.AddProblemDetails();
-        // Sends .NET's own meters (HTTP, runtime) to the same /metrics page.
+        // Sends .NET's own meters (HTTP, runtime) to the same /metrics page, but not the runtime's private diagnostic
+        // meters (Private.InternalDiagnostics.System.Net.Quic and the like): noise nobody graphs.
+        Metrics.ConfigureMeterAdapter(o => o.InstrumentFilterPredicate = instrument => IsPublicMeter(instrument.Meter.Name));
         builder.Services.AddMetrics();
         return builder;
     }
+
+    /// <summary>
+    /// Listens on <c>http://localhost:<paramref name="port"/></c>, each service its own port, unless addresses were
+    /// given (<c>--urls</c>, <c>ASPNETCORE_URLS</c>, <c>ASPNETCORE_HTTP_PORTS</c> as in the container images, or
+    /// <c>Kestrel:Endpoints</c>). Ports: embedded server 5080, Api 5081, Ingestion 5082, Alerting 5083, Reflector 5084.
+    /// </summary>
+    public static WebApplicationBuilder UseDefaultPort(this WebApplicationBuilder builder, int port)
+    {
+        var configuration = builder.Configuration;
+        if (string.IsNullOrEmpty(configuration["urls"]) && string.IsNullOrEmpty(configuration["http_ports"])
+            && string.IsNullOrEmpty(configuration["https_ports"]) && !configuration.GetSection("Kestrel:Endpoints").Exists())
+        {
+            builder.WebHost.UseUrls($"http://localhost:{port}");
+        }
+
+        return builder;
+    }
+
+    /// <summary>False for the runtime's private diagnostic meters, which <c>/metrics</c> leaves out.</summary>
+    public static bool IsPublicMeter(string meterName) => !meterName.StartsWith("Private.InternalDiagnostics.", StringComparison.Ordinal);
 
     /// <summary>Maps <c>/metrics</c>, <c>/health</c> (everything, the broker and database included) and <c>/alive</c> (the process only).</summary>
     public static WebApplication MapServiceDefaults(this WebApplication app)

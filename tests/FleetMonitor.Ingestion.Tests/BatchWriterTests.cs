@@ -128,6 +128,31 @@ public sealed class BatchWriterTests
         }
     }
 
+    [Fact]
+    public async Task Stored_results_are_counted_in_the_fleet_series_by_site_kind_outcome_and_finding()
+    {
+        await using var db = await TestDatabase.CreateAsync(StorageDialect.PostgreSql);
+        await using var writer = await StartWriterAsync(db.Database);
+        var site = $"metrics-{Guid.NewGuid():N}"[..30];
+        var start = Now();
+
+        await writer.Writer.WriteAsync(
+            [
+                TestResults.Make(start, agentId: "agent-m1", outcome: ProbeOutcome.Failed, siteId: site, findings: ["tcp.refused"]),
+                TestResults.Make(start.AddSeconds(1), agentId: "agent-m1", outcome: ProbeOutcome.Failed, siteId: site, findings: ["tcp.refused"]),
+                TestResults.Make(start, agentId: "agent-m2", outcome: ProbeOutcome.Ok, siteId: site),
+            ],
+            CancellationToken.None);
+
+        using var stream = new MemoryStream();
+        await Prometheus.Metrics.DefaultRegistry.CollectAndExportAsTextAsync(stream);
+        var text = System.Text.Encoding.UTF8.GetString(stream.ToArray());
+        Assert.Contains($"fleetmonitor_fleet_results_total{{site=\"{site}\",kind=\"tcp\",outcome=\"failed\"}} 2", text, StringComparison.Ordinal);
+        Assert.Contains($"fleetmonitor_fleet_results_total{{site=\"{site}\",kind=\"tcp\",outcome=\"ok\"}} 1", text, StringComparison.Ordinal);
+        Assert.Matches(@"fleetmonitor_fleet_findings_total\{code=""tcp.refused""\} [1-9]", text);
+        Assert.DoesNotContain("agent-m1", text, StringComparison.Ordinal);
+    }
+
     private static DateTimeOffset Now() => TimeProvider.System.GetUtcNow().AddMinutes(-1);
 
     private static async Task<RunningWriter> StartWriterAsync(Database database, IngestionOptions? options = null)

@@ -14,4 +14,8 @@ public sealed class FleetOptions
     /// <summary>How often an open live-update stream checks the latest state for a change.</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
     public TimeSpan LiveCheckInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How often the per-site agent counts for Prometheus (<c>fleetmonitor_fleet_agents</c>) are read again.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan MetricsInterval { get; set; } = TimeSpan.FromSeconds(15);
 }

@@ -200,7 +200,7 @@ public sealed partial class ResultBatchWriter(
             metrics.BatchStored(stored.Inserted, stored.Duplicates);
             foreach (var result in results)
             {
-                metrics.ResultReceived(result.Kind, OutcomeText.Format(result.Outcome));
+                metrics.ResultReceived(result);
             }
 
             foreach (var change in stored.Changes)
