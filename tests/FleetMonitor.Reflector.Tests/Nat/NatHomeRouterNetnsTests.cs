@@ -89,7 +89,14 @@ public sealed class NatHomeRouterNetnsTests(ITestOutputHelper output)
         var waited = Stopwatch.StartNew();
         while (net.ForwardCount(mapping2Reply) == 0)
         {
-            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(60) && !agent.HasExited, "mapping test II was never answered");
+            if (agent.HasExited)
+            {
+                // Its error output, when it failed to run at all.
+                var early = await agent.ResultAsync(TimeSpan.FromSeconds(10));
+                Assert.Fail("the probe ended before mapping test II was answered: " + JsonSerializer.Serialize(early, WireFormat.Options));
+            }
+
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(60), "mapping test II was never answered");
             await Task.Delay(50);
         }
 

@@ -29,16 +29,36 @@ internal sealed class AgentProbeProcess : IDisposable
     public static AgentProbeProcess Start(string netns, string kind, string target, params string[] options)
     {
         var info = new ProcessStartInfo(NetnsPrerequisites.Ip) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in (string[])
-        [
-            "netns", "exec", netns, Command.Dotnet, Path.Combine(AppContext.BaseDirectory, "fleetmonitor-agent.dll"),
-            "probe", kind, target, .. options,
-        ])
+        foreach (var argument in (string[])["netns", "exec", netns, .. AgentCommand(), "probe", kind, target, .. options])
         {
             info.ArgumentList.Add(argument);
         }
 
         return new AgentProbeProcess(Process.Start(info) ?? throw new InvalidOperationException("the agent did not start"));
+    }
+
+    /// <summary>
+    /// The agent as it ships (FLEETMONITOR_AGENT_BINARY, the Native AOT file scripts/test.sh publishes), else the agent
+    /// project's own build output through dotnet: beside these tests its dependencies resolve as a web app's, not its own.
+    /// </summary>
+    private static string[] AgentCommand()
+    {
+        if (Environment.GetEnvironmentVariable("FLEETMONITOR_AGENT_BINARY") is { Length: > 0 } binary)
+        {
+            return [Path.GetFullPath(binary)];
+        }
+
+        var build = new DirectoryInfo(AppContext.BaseDirectory); // tests/<project>/bin/<Configuration>/<tfm>/
+        var repository = build;
+        while (repository is not null && !File.Exists(Path.Combine(repository.FullName, "FleetMonitor.sln")))
+        {
+            repository = repository.Parent;
+        }
+
+        var dll = Path.Combine(
+            repository?.FullName ?? throw new InvalidOperationException("FleetMonitor.sln not found above " + AppContext.BaseDirectory),
+            "agents", "FleetMonitor.Agent", "bin", build.Parent!.Name, build.Name, "fleetmonitor-agent.dll");
+        return File.Exists(dll) ? [Command.Dotnet, dll] : throw new InvalidOperationException($"{dll} is missing: build the agent first");
     }
 
     public static async Task<ProbeCompleted> RunAsync(string netns, TimeSpan limit, string kind, string target, params string[] options)
