@@ -50,8 +50,11 @@ public sealed class BrokerAccounts(HttpClient http, IOptions<ControlOptions> opt
     public async Task DeleteAgentUserAsync(string user, CancellationToken cancellationToken)
     {
         var name = Uri.EscapeDataString(user);
-        await SendAsync(HttpMethod.Delete, $"users/{name}", null, cancellationToken, HttpStatusCode.NotFound);
+        // Its open connections first, then the user (which also closes any connection made in between and refuses new
+        // ones). The other way round the broker is already closing the deleted user's connections and the management
+        // API answers the second call with a 500.
         await SendAsync(HttpMethod.Delete, $"connections/username/{name}", null, cancellationToken, HttpStatusCode.NotFound);
+        await SendAsync(HttpMethod.Delete, $"users/{name}", null, cancellationToken, HttpStatusCode.NotFound);
     }
 
     private async Task SendAsync(HttpMethod method, string path, object? body, CancellationToken cancellationToken, HttpStatusCode? alsoFine = null)
