@@ -41,6 +41,9 @@ done
 if ! as_postgres psql -qtAc "SELECT 1 FROM pg_roles WHERE rolname='$PG_USER'" | grep -q 1; then
   as_postgres psql -qc "CREATE ROLE $PG_USER LOGIN CREATEDB PASSWORD '$PG_PASSWORD'"
 fi
+# The tests drop their databases WITH (FORCE); an autovacuum worker busy in one runs as no role, and terminating it
+# needs pg_signal_backend (without it the drop fails with 42501 now and then).
+as_postgres psql -qc "GRANT pg_signal_backend TO $PG_USER" >/dev/null
 
 # RabbitMQ: started as a daemon, with the management plugin (the Api makes enrolled agents' broker users through it).
 if ! $SUDO rabbitmqctl -q status >/dev/null 2>&1; then
