@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using FleetMonitor.Agent;
 using FleetMonitor.Alerting;
 using FleetMonitor.Agent.Publishing;
@@ -10,12 +11,13 @@ using Microsoft.Extensions.Options;
 
 namespace FleetMonitor.Server;
 
-/// <summary>Composes the embedded host from the services' own hosting extensions: Ingestion, Alerting, Api, Reflector and a local agent.</summary>
+/// <summary>Composes the embedded host from the services' own hosting extensions: Ingestion, Alerting, Api, Reflector (echo, STUN, SIP mirror, exposure scan) and a local agent.</summary>
 public static class ServerHostingExtensions
 {
     public static WebApplicationBuilder AddFleetMonitorServer(this WebApplicationBuilder builder)
     {
         builder.AddServiceDefaults();
+        AddLocalAgentCredential(builder.Configuration);
         builder.AddFleetMonitorIngestion();
         builder.AddFleetMonitorApi();
         builder.AddFleetMonitorReflector();
@@ -55,6 +57,27 @@ public static class ServerHostingExtensions
     {
         app.MapServiceDefaults();
         app.MapFleetMonitorApi();
+        app.MapFleetMonitorReflector();
         return app;
+    }
+
+    /// <summary>
+    /// The local agent's credential for the embedded Reflector (its nat and exposure probes), new at every start unless
+    /// <c>Agent:Reflector:Password</c> is configured: no password is shipped in the settings.
+    /// </summary>
+    private static void AddLocalAgentCredential(ConfigurationManager configuration)
+    {
+        if (!string.IsNullOrEmpty(configuration["Agent:Reflector:Password"]))
+            return;
+        var username = configuration["Agent:AgentId"] is { Length: > 0 } agentId ? agentId : "local-agent";
+        var password = Convert.ToHexString(RandomNumberGenerator.GetBytes(24));
+        var index = configuration.GetSection("Reflector:Agents:Credentials").GetChildren().Count();
+        configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Agent:Reflector:Username"] = username,
+            ["Agent:Reflector:Password"] = password,
+            [$"Reflector:Agents:Credentials:{index}:Username"] = username,
+            [$"Reflector:Agents:Credentials:{index}:Password"] = password,
+        });
     }
 }

@@ -1,3 +1,4 @@
+using FleetMonitor.Agent.Control;
 using FleetMonitor.Agent.Hosting;
 using FleetMonitor.Contracts;
 using FleetMonitor.Probes;
@@ -106,28 +107,21 @@ public sealed partial class ScheduleApplier(
     public void Dispose() => _gate.Dispose();
 
     /// <summary>The definition as the probe runs it; a nat or exposure probe gets the agent's Reflector credential when it has one.</summary>
-    public static ProbeDefinitionOptions ToDefinition(ScheduledProbe probe, AgentOptions agent)
-    {
-        var parameters = new Dictionary<string, string>(probe.Parameters ?? new Dictionary<string, string>(), StringComparer.Ordinal);
-        if (probe.Kind is "nat" or "exposure" && agent.Reflector is { Username.Length: > 0, Password.Length: > 0 } reflector)
-        {
-            parameters.TryAdd("username", reflector.Username);
-            parameters.TryAdd("password", reflector.Password);
-        }
-
-        return new ProbeDefinitionOptions
-        {
-            Id = probe.Id,
-            Version = probe.Version,
-            Kind = probe.Kind,
-            Target = probe.Target,
-            IntervalSeconds = probe.IntervalSeconds,
-            Cron = probe.Cron,
-            TimeZone = probe.TimeZone,
-            TimeoutSeconds = probe.TimeoutSeconds,
-            Parameters = parameters,
-        };
-    }
+    public static ProbeDefinitionOptions ToDefinition(ScheduledProbe probe, AgentOptions agent) =>
+        ReflectorCredentialOptions.Apply(
+            new ProbeDefinitionOptions
+            {
+                Id = probe.Id,
+                Version = probe.Version,
+                Kind = probe.Kind,
+                Target = probe.Target,
+                IntervalSeconds = probe.IntervalSeconds,
+                Cron = probe.Cron,
+                TimeZone = probe.TimeZone,
+                TimeoutSeconds = probe.TimeoutSeconds,
+                Parameters = new Dictionary<string, string>(probe.Parameters ?? new Dictionary<string, string>(), StringComparer.Ordinal),
+            },
+            agent.Reflector);
 
     private string? Check(ProbeDefinitionOptions definition)
     {

@@ -1,10 +1,14 @@
+using FleetMonitor.Agent.Control;
 using FleetMonitor.Agent.Hosting;
 using Microsoft.Extensions.Options;
 using Quartz;
 
 namespace FleetMonitor.Agent.Scheduling;
 
-/// <summary>Turns the locally configured probe definitions into Quartz triggers (see <see cref="ProbeTriggers"/>) and starts the heartbeat.</summary>
+/// <summary>
+/// Turns the locally configured probe definitions into Quartz triggers (see <see cref="ProbeTriggers"/>) and starts the
+/// heartbeat; nat and exposure definitions get the agent's Reflector credential, as scheduled ones do.
+/// </summary>
 public sealed partial class ScheduleRegistrar(
     ISchedulerFactory schedulerFactory,
     IOptions<AgentOptions> options,
@@ -25,7 +29,7 @@ public sealed partial class ScheduleRegistrar(
         {
             var key = new JobKey(definition.Id, LocalGroup);
             var job = AgentJobs.Define<ProbeJob>(key);
-            active.Set(key, definition);
+            active.Set(key, ReflectorCredentialOptions.Apply(definition, agent.Reflector));
             await scheduler.ScheduleJob(job, [ProbeTriggers.Build(definition, key, agent.AgentId, agent.MaxSplay, now)], replace: true, cancellationToken);
             LogScheduled(definition.Id, definition.Kind, definition.Target);
         }

@@ -19,6 +19,9 @@ public sealed class EmbeddedServerTests
         var port = FreePort();
         var closedPort = FreePort();
         var echoPort = FreePort();
+        var (stunPort, stunAlternatePort) = FreeUdpPorts();
+        var sipPort = FreeUdpAndTcpPort();
+        var closedUdpPort = FreeUdpPorts().First;
         var workDir = Directory.CreateTempSubdirectory("fleetmonitor-server-");
         var start = new ProcessStartInfo("dotnet")
         {
@@ -36,6 +39,16 @@ public sealed class EmbeddedServerTests
             "--Agent:Probes:2:Target", $"127.0.0.1:{closedPort}",
             "--Reflector:Echo:Endpoints:0", $"127.0.0.1:{echoPort}",
             "--Agent:Probes:4:Target", $"127.0.0.1:{echoPort}",
+            "--Reflector:Stun:PrimaryPort", $"{stunPort}",
+            "--Reflector:Stun:AlternatePort", $"{stunAlternatePort}",
+            "--Agent:Probes:5:Target", $"127.0.0.1:{stunPort}",
+            "--Reflector:SipMirror:Endpoints:0", $"127.0.0.1:{sipPort}",
+            "--Agent:Probes:6:Target", $"127.0.0.1:{sipPort}",
+            "--Agent:Probes:6:Parameters:ports", $"{sipPort}",
+            "--Agent:Probes:7:Target", $"http://127.0.0.1:{port}",
+            // The site's own ports instead of the default list, so that every verdict is known: the server's port is
+            // open, the two others closed (a RST, an ICMP port unreachable).
+            "--Agent:Probes:7:Parameters:ports", $"{port}/tcp,{closedPort}/tcp,{closedUdpPort}/udp",
         })
         {
             start.ArgumentList.Add(arg);
@@ -97,8 +110,11 @@ public sealed class EmbeddedServerTests
                 // The agent starts with the server, so a first run can come before the server listens: the page shows the
                 // latest result, and the server's own port and /alive are ok from the next run on (15 s apart).
                 s => s.ValueKind == JsonValueKind.Array && ProbeIds(s).IsSupersetOf(["self-tcp", "self-http", "sip-tcp-5060", "media-echo"])
-                    && Outcome(s, "self-tcp") == "ok" && Outcome(s, "self-http") == "ok",
-                TimeSpan.FromSeconds(90),
+                    && Outcome(s, "self-tcp") == "ok" && Outcome(s, "self-http") == "ok"
+                    // nat, sip-alg and exposure through the embedded Reflector; a first exposure run before the server
+                    // listened fails (exposure.reflector_failed), the next one a minute later is the one checked.
+                    && ProbeIds(s).IsSupersetOf(["nat", "sip-alg"]) && Outcome(s, "exposure") == "ok",
+                TimeSpan.FromSeconds(150),
                 "results of the local agent's probes in /api/fleet/state");
 
             var rows = state.EnumerateArray().ToDictionary(r => r.GetProperty("probeId").GetString()!);
@@ -112,6 +128,34 @@ public sealed class EmbeddedServerTests
             Assert.Equal("ok", rows["media-echo"].GetProperty("outcome").GetString());
             Assert.InRange(rows["media-echo"].GetProperty("measurements").GetProperty("mos_plc").GetDouble(), 4.0, 4.5);
             Assert.Equal(0, rows["media-echo"].GetProperty("measurements").GetProperty("loss_ratio").GetDouble());
+
+            // Loopback has no NAT and nothing filters it: RFC 5780's tests through the STUN server on 127.0.0.1 and 127.0.0.2.
+            Assert.Contains("nat.none", Findings(rows["nat"]));
+            Assert.Contains("nat.filtering.endpoint_independent", Findings(rows["nat"]));
+            var nat = await LatestFactsAsync(http, "nat");
+            Assert.Equal("false", nat["nat_present"]);
+            Assert.Equal("none", nat["nat_mapping"]);
+            Assert.Equal("endpoint_independent", nat["nat_filtering"]);
+            Assert.StartsWith("127.0.0.1:", nat["mapped_address"], StringComparison.Ordinal);
+            Assert.Equal($"127.0.0.2:{stunAlternatePort}", nat["other_address"]);
+
+            // The SIP mirror saw the INVITE as sent, over UDP and TCP.
+            Assert.Equal("ok", rows["sip-alg"].GetProperty("outcome").GetString());
+            Assert.Contains("sip.alg.none", Findings(rows["sip-alg"]));
+            var sipAlg = await LatestFactsAsync(http, "sip-alg");
+            Assert.Equal($"{sipPort}", sipAlg["ports_checked"]);
+            Assert.Equal("none", sipAlg["udp.rewritten"]);
+            Assert.Equal("none", sipAlg["tcp.rewritten"]);
+
+            // The connect-back scan of the address the request came from found what is there.
+            Assert.Contains($"exposure.open.{port}/tcp", Findings(rows["exposure"]));
+            var exposure = await LatestFactsAsync(http, "exposure");
+            Assert.Equal("127.0.0.1", exposure["public_address"]);
+            Assert.Equal("site", exposure["coverage"]);
+            Assert.Equal($"{port}/tcp", exposure["open"]);
+            Assert.Equal(
+                new[] { $"{closedPort}/tcp", $"{closedUdpPort}/udp" }.Order(),
+                exposure["closed"].Split(',').Order());
 
             var page = await http.GetStringAsync("/");
             Assert.Contains("<html", page, StringComparison.OrdinalIgnoreCase);
@@ -141,11 +185,46 @@ public sealed class EmbeddedServerTests
         Assert.True(answer.StatusCode == HttpStatusCode.Redirect, $"Sign-in as {user} answered {answer.StatusCode}");
     }
 
+    private static IEnumerable<string?> Findings(JsonElement row) =>
+        row.GetProperty("findings").EnumerateArray().Select(f => f.GetString());
+
+    /// <summary>The facts of the local agent's latest result of <paramref name="probeId"/>.</summary>
+    private static async Task<Dictionary<string, string>> LatestFactsAsync(HttpClient http, string probeId)
+    {
+        var page = JsonDocument.Parse(await http.GetStringAsync($"/api/agents/local-agent/probes/{probeId}/results?limit=1")).RootElement;
+        return page.GetProperty("items")[0].GetProperty("facts").EnumerateObject().ToDictionary(f => f.Name, f => f.Value.GetString()!);
+    }
+
     private static string? Outcome(JsonElement state, string probeId) =>
         state.EnumerateArray().Where(r => r.GetProperty("probeId").GetString() == probeId).Select(r => r.GetProperty("outcome").GetString()).FirstOrDefault();
 
     private static HashSet<string> ProbeIds(JsonElement state) =>
         state.EnumerateArray().Select(r => r.GetProperty("probeId").GetString()!).ToHashSet();
+
+    /// <summary>Two UDP ports free on every address (the STUN server binds them on 127.0.0.1 and 127.0.0.2).</summary>
+    private static (int First, int Second) FreeUdpPorts()
+    {
+        using var first = new UdpClient(new IPEndPoint(IPAddress.Any, 0));
+        using var second = new UdpClient(new IPEndPoint(IPAddress.Any, 0));
+        return (((IPEndPoint)first.Client.LocalEndPoint!).Port, ((IPEndPoint)second.Client.LocalEndPoint!).Port);
+    }
+
+    /// <summary>A port free for both UDP and TCP on 127.0.0.1 (the SIP mirror listens on both).</summary>
+    private static int FreeUdpAndTcpPort()
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var port = FreePort();
+            try
+            {
+                using var udp = new UdpClient(new IPEndPoint(IPAddress.Loopback, port));
+                return port;
+            }
+            catch (SocketException) when (attempt < 20)
+            {
+            }
+        }
+    }
 
     private static int FreePort()
     {

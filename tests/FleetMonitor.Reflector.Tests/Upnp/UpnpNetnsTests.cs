@@ -98,6 +98,53 @@ public sealed class UpnpNetnsTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(ProbeOutcome.Degraded, cut.Outcome);
     }
 
+    /// <summary>
+    /// miniupnpd holding 100 mappings (from its lease file; upnpc -l is the ground truth): with the kind's default
+    /// timeout the probe reads them all, or, if a starved machine lets the deadline come first, reports the ones it read
+    /// with <c>upnp.incomplete</c>; either way every mapping it reports is one miniupnpd holds.
+    /// </summary>
+    [Fact]
+    public async Task A_hundred_mappings_are_read_within_the_default_timeout()
+    {
+        await using var stun = new StunResponder(
+            _net.Internet, System.Net.IPAddress.Parse(RouterTopology.InternetAddress), System.Net.IPAddress.Parse(RouterTopology.InternetAlternate));
+        int[] ports = [.. Enumerable.Range(20000, 100)];
+        var setup = System.Diagnostics.Stopwatch.StartNew();
+        await using var miniupnpd = await MiniupnpdRouter.StartAsync(
+            _net, [.. ports.Select(p => $"UDP:{p}:{RouterTopology.ClientAddress}:{p}:0:softphone")]);
+        var truth = ports.Select(p => $"UDP {p} -> {RouterTopology.ClientAddress}:{p}").ToHashSet();
+        var listed = await MiniupnpdRouter.UpnpcAsync(_net.Client, "-l");
+        var known = System.Text.RegularExpressions.Regex.Matches(listed, @"(UDP|TCP)\s+(\d+)->([\d.]+):(\d+)")
+            .Select(m => $"{m.Groups[1].Value} {m.Groups[2].Value} -> {m.Groups[3].Value}:{m.Groups[4].Value}").ToHashSet();
+        Assert.True(truth.SetEquals(known), $"miniupnpd's list (upnpc -l) is not the 100 mappings:\n{listed}\n{miniupnpd.Output}");
+        output.WriteLine($"miniupnpd started with 100 mappings and upnpc listed them in {setup.Elapsed.TotalSeconds:F1} s");
+
+        var timeout = ProbeKindSpecs.All["upnp"].DefaultTimeout;
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var observation = await NetnsProbe.RunAsync(_net.Client, "upnp", "ssdp", timeout, new Dictionary<string, string>());
+        var read = Listed(observation);
+        output.WriteLine($"{read.Count} of {truth.Count} read in {started.Elapsed.TotalSeconds:F1} s (timeout {timeout.TotalSeconds} s); {observation.Outcome} {string.Join(", ", observation.Findings)}");
+
+        Assert.DoesNotContain(FindingCodes.UpnpFailed, observation.Findings);
+        Assert.Equal(RouterTopology.RouterWan, observation.Facts["external_address"]);
+        Assert.Subset(truth, read);
+        Assert.Equal(read.Count, observation.Measurements["mappings_count"]);
+        if (observation.Findings.Contains(FindingCodes.UpnpIncomplete))
+        {
+            Assert.NotEmpty(read);
+            Assert.True(read.Count < truth.Count, $"upnp.incomplete with all {read.Count} mappings read");
+        }
+        else
+        {
+            Assert.True(truth.SetEquals(read), $"{read.Count} read without upnp.incomplete");
+        }
+
+        Assert.Contains(FindingCodes.UpnpMappingRtp, observation.Findings);
+        Assert.Contains(FindingCodes.UpnpMappingWideRange, observation.Findings);
+        Assert.DoesNotContain(FindingCodes.UpnpMappingOtherHost, observation.Findings);
+        Assert.Equal(ProbeOutcome.Degraded, observation.Outcome);
+    }
+
     private static HashSet<string> Listed(ProbeObservation observation) =>
         observation.Facts.TryGetValue("mappings", out var mappings)
             ? mappings.Split("; ").Select(m => m[..m.IndexOf(" \"", StringComparison.Ordinal)]).ToHashSet()
