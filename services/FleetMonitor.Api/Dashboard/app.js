@@ -1,5 +1,5 @@
-// FleetMonitor NOC dashboard: the fleet overview (tiles per site, problems worst first, filters), an agent page with
-// history charts, live updates over Server-Sent Events. Data only ever reaches the page through textContent.
+// FleetMonitor NOC dashboard: the fleet overview (tiles per site, problems worst first, filters), a status page per
+// site (#site=<id>), an agent page (#agent=<id>) with history charts, live updates over Server-Sent Events. Data only ever reaches the page through textContent.
 'use strict';
 
 (() => {
@@ -86,6 +86,55 @@
     return link;
   }
 
+  function siteLink(siteId) {
+    const link = el('a', 'site-link', siteId);
+    link.href = `#site=${encodeURIComponent(siteId)}`;
+    return link;
+  }
+
+  function showView(id) {
+    for (const view of ['fleet-view', 'site-view', 'agent-view']) byId(view).hidden = view !== id;
+  }
+
+  // Every agent of the site, worst first, from the overview already loaded.
+  function showSite(siteId) {
+    showView('site-view');
+    const tile = overview?.sites.find((s) => s.siteId === siteId);
+    byId('site-name').textContent = tile ? tile.name : siteId;
+    byId('site-meta').textContent = tile ? `${siteId} · ${tile.agents} agents · site time zone ${tile.timeZone}` : `${siteId} · no agents known`;
+    const counts = byId('site-counts');
+    counts.replaceChildren();
+    for (const c of CLASSES) {
+      const item = el('li', `count class-${c}`);
+      item.dataset.class = c;
+      item.dataset.count = String(tile ? tile[c] : 0);
+      item.append(el('span', 'value', tile ? tile[c] : 0), ` ${c}`);
+      counts.append(item);
+    }
+    const agents = (overview?.agents ?? []).filter((a) => a.siteId === siteId)
+      .sort((a, b) => CLASSES.indexOf(a.class) - CLASSES.indexOf(b.class) || a.agentId.localeCompare(b.agentId));
+    const rows = byId('site-agent-rows');
+    rows.replaceChildren();
+    for (const a of agents) {
+      const row = el('tr', 'site-agent');
+      row.dataset.agent = a.agentId;
+      row.dataset.class = a.class;
+      const classCell = el('td');
+      classCell.append(badge(a.class));
+      const agentCell = el('td', 'agent');
+      agentCell.append(agentLink(a.agentId));
+      row.append(classCell, agentCell, el('td', '', a.hostname ?? '—'), el('td', 'cause', a.cause), el('td', 'time', a.lastHeardAt ? formatTime(a.lastHeardAt) : '—'));
+      rows.append(row);
+    }
+    if (agents.length === 0) {
+      const cell = el('td', 'empty', 'No agent at this site yet.');
+      cell.colSpan = 5;
+      const row = el('tr');
+      row.append(cell);
+      rows.append(row);
+    }
+  }
+
   function renderTiles(sites) {
     const box = byId('site-tiles');
     box.replaceChildren();
@@ -160,7 +209,9 @@
       agentCell.append(agentLink(p.agentId));
       const since = el('td', 'time', formatTime(p.since));
       since.title = p.since;
-      row.append(classCell, el('td', 'site', p.siteId), agentCell, el('td', 'probe', p.probeId ? `${p.probeId} (${p.kind})` : '—'),
+      const siteCell = el('td', 'site');
+      siteCell.append(siteLink(p.siteId));
+      row.append(classCell, siteCell, agentCell, el('td', 'probe', p.probeId ? `${p.probeId} (${p.kind})` : '—'),
         el('td', 'cause', p.cause), el('td', 'figure', keyFigure(p.kind, p.measurements)), since);
       body.append(row);
     }
@@ -201,8 +252,7 @@
   }
 
   async function showAgent(agentId) {
-    byId('fleet-view').hidden = true;
-    byId('agent-view').hidden = false;
+    showView('agent-view');
     byId('agent-id').textContent = agentId;
     const known = overview?.agents.find((a) => a.agentId === agentId);
     byId('agent-class').replaceChildren(known ? badge(known.class) : '');
@@ -259,6 +309,8 @@
       document.body.classList.remove('stale');
       const match = /^#agent=(.+)$/.exec(location.hash);
       if (match) await showAgent(decodeURIComponent(match[1]));
+      const site = /^#site=(.+)$/.exec(location.hash);
+      if (site) showSite(decodeURIComponent(site[1]));
     } catch (e) {
       if (e.message !== 'signed out') showError(e.message);
     } finally {
@@ -268,11 +320,13 @@
 
   function route() {
     const match = /^#agent=(.+)$/.exec(location.hash);
+    const site = /^#site=(.+)$/.exec(location.hash);
     if (match) {
       showAgent(decodeURIComponent(match[1])).catch((e) => showError(e.message));
+    } else if (site) {
+      showSite(decodeURIComponent(site[1]));
     } else {
-      byId('agent-view').hidden = true;
-      byId('fleet-view').hidden = false;
+      showView('fleet-view');
     }
   }
 

@@ -115,6 +115,33 @@ public sealed class DashboardBrowserTests(DashboardBrowserFixture fixture)
         Assert.True(overflow <= 0, $"The page is {overflow} px wider than a 390 px phone screen");
     }
 
+    [Fact]
+    public async Task Site_status_page_lists_every_agent_of_the_site_worst_first_with_the_offline_one_marked()
+    {
+        var page = await Browser.NewPageAsync();
+        await BrowserSession.SignInAsync(page, "noc-viewer", Password);
+        await page.ClickAsync($"tr.problem[data-agent=\"{OfflineAgent}\"] a.site-link");
+        await page.WaitForSelectorAsync($"tr.site-agent[data-agent=\"{OfflineAgent}\"]");
+        await BrowserSession.ScreenshotAsync(page, "viewer-site");
+
+        Assert.EndsWith($"#site={FreshSite}", page.Url, StringComparison.Ordinal);
+        Assert.Equal("offline", await page.GetAttributeAsync($"tr.site-agent[data-agent=\"{OfflineAgent}\"]", "data-class"));
+        Assert.Equal("broken", await page.GetAttributeAsync($"tr.site-agent[data-agent=\"{BrokenAgent}\"]", "data-class"));
+        Assert.Equal("exposed", await page.GetAttributeAsync($"tr.site-agent[data-agent=\"{ExposedAgent}\"]", "data-class"));
+        // Every agent of the site (ok ones too, had it any), worst first, and none of another site.
+        var classes = await page.EvalOnSelectorAllAsync<string[]>("tr.site-agent", "rows => rows.map(r => r.dataset.class)");
+        Assert.Equal(["broken", "broken", "exposed", "offline"], classes);
+        Assert.Equal("2", await page.GetAttributeAsync("#site-counts li[data-class=broken]", "data-count"));
+        Assert.Equal("1", await page.GetAttributeAsync("#site-counts li[data-class=offline]", "data-count"));
+        Assert.Contains($"{OfflineAgent}-host", await page.TextContentAsync($"tr.site-agent[data-agent=\"{OfflineAgent}\"]"), StringComparison.Ordinal);
+        Assert.True(await page.IsHiddenAsync("#fleet-view"));
+
+        // On into an agent from the site page.
+        await page.ClickAsync($"tr.site-agent[data-agent=\"{BrokenAgent}\"] a.agent-link");
+        await page.WaitForSelectorAsync("#agent-probe-rows tr[data-probe=media]");
+        Assert.True(await page.IsHiddenAsync("#site-view"));
+    }
+
     [Theory]
     [InlineData("oidc-viewer", "viewer", 403)]
     [InlineData("oidc-operator", "operator", 403)]
