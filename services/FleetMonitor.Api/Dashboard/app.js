@@ -135,6 +135,23 @@
     }
   }
 
+  // The fleet by NAT type, public network and router: each value with its agents and their classes.
+  function renderBreakdown(breakdown) {
+    for (const name of ['natTypes', 'networks', 'routers']) {
+      const body = byId(`breakdown-${name}`).querySelector('tbody');
+      body.replaceChildren();
+      for (const item of breakdown[name]) {
+        const row = el('tr', 'breakdown-row');
+        row.dataset.value = item.value;
+        row.dataset.agents = String(item.agents);
+        for (const c of CLASSES) row.dataset[c] = String(item[c]);
+        const classes = CLASSES.filter((c) => item[c] > 0).map((c) => `${item[c]} ${c}`).join(' · ');
+        row.append(el('td', 'value', item.value), el('td', 'agents', item.agents), el('td', 'classes', classes));
+        body.append(row);
+      }
+    }
+  }
+
   function renderTiles(sites) {
     const box = byId('site-tiles');
     box.replaceChildren();
@@ -300,8 +317,10 @@
     refreshing = true;
     lastRefresh = Date.now();
     try {
-      overview = await getJson('/api/fleet/overview');
+      const [fleet, breakdown] = await Promise.all([getJson('/api/fleet/overview'), getJson('/api/fleet/breakdown')]);
+      overview = fleet;
       renderOverview();
+      renderBreakdown(breakdown);
       const updated = byId('last-updated');
       updated.textContent = formatTime(overview.generatedAt);
       updated.dateTime = overview.generatedAt;

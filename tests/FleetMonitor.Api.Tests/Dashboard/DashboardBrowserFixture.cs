@@ -47,7 +47,15 @@ public sealed class DashboardBrowserFixture : IAsyncLifetime
         var results = new List<ProbeCompleted>
         {
             SeedData.Result(Guid.CreateVersion7(now), ExposedAgent, FreshSite, "exposure", "exposure", "reflector.example.net:443", now.AddSeconds(-20),
-                ProbeOutcome.Degraded, new Dictionary<string, double> { ["ports_open"] = 1 }, ["exposure.open.5060/udp"]),
+                ProbeOutcome.Degraded, new Dictionary<string, double> { ["ports_open"] = 1 }, ["exposure.open.5060/udp"])
+                with { Facts = new Dictionary<string, string> { ["public_address"] = "198.51.100.77" } },
+            // The network facts of the breakdown: dave behind a symmetric NAT in the same /24 as carol, carol's router by UPnP.
+            SeedData.Result(Guid.CreateVersion7(now), BrokenAgent, FreshSite, "nat", "nat", "reflector.example.net:3478", now.AddSeconds(-30),
+                ProbeOutcome.Ok, new Dictionary<string, double> { ["binding_lifetime_s"] = 30 }, [])
+                with { Facts = new Dictionary<string, string> { ["nat_type"] = "symmetric", ["mapped_address"] = "198.51.100.23:40000" } },
+            SeedData.Result(Guid.CreateVersion7(now), ExposedAgent, FreshSite, "upnp", "upnp", "ssdp", now.AddSeconds(-30),
+                ProbeOutcome.Ok, new Dictionary<string, double> { ["mappings_count"] = 0 }, [])
+                with { Facts = new Dictionary<string, string> { ["igd_name"] = "FRITZ!Box 7590", ["external_address"] = "198.51.100.77" } },
             SeedData.Result(Guid.CreateVersion7(now), OfflineAgent, FreshSite, "pbx", "tcp", "pbx.example.com:5061", now.AddHours(-1),
                 ProbeOutcome.Ok, new Dictionary<string, double> { ["connect_ms"] = 30 }, []),
             // An agent whose id is markup: it must come out as text, not as an element.

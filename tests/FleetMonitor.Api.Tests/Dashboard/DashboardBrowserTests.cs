@@ -142,6 +142,30 @@ public sealed class DashboardBrowserTests(DashboardBrowserFixture fixture)
         Assert.True(await page.IsHiddenAsync("#site-view"));
     }
 
+    [Fact]
+    public async Task Breakdown_counts_agents_by_nat_type_public_network_and_router()
+    {
+        var page = await Browser.NewPageAsync();
+        await BrowserSession.SignInAsync(page, "noc-viewer", Password);
+        var symmetric = "#breakdown-natTypes tr[data-value=\"symmetric\"]";
+        await page.WaitForSelectorAsync(symmetric);
+        await page.Locator("#breakdown-title").ScrollIntoViewIfNeededAsync();
+        await BrowserSession.ScreenshotAsync(page, "viewer-breakdown");
+
+        Assert.Equal("1", await page.GetAttributeAsync(symmetric, "data-agents"));
+        Assert.Equal("1", await page.GetAttributeAsync(symmetric, "data-broken"));
+        // dave (nat's mapped address) and carol (exposure's public address) share 198.51.100.0/24.
+        var network = "#breakdown-networks tr[data-value=\"198.51.100.0/24\"]";
+        Assert.Equal("2", await page.GetAttributeAsync(network, "data-agents"));
+        Assert.Equal("1 broken · 1 exposed", await page.TextContentAsync($"{network} td.classes"));
+        var router = "#breakdown-routers tr[data-value=\"FRITZ!Box 7590\"]";
+        Assert.Equal("1", await page.GetAttributeAsync(router, "data-exposed"));
+        // erin said nothing about her network: unknown, and offline there.
+        Assert.NotEqual("0", await page.GetAttributeAsync("#breakdown-routers tr[data-value=unknown]", "data-offline"));
+        // No address leaks beyond its /24.
+        Assert.DoesNotContain("198.51.100.23", await page.TextContentAsync("#breakdown-networks"), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("oidc-viewer", "viewer", 403)]
     [InlineData("oidc-operator", "operator", 403)]
