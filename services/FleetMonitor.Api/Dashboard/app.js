@@ -279,10 +279,9 @@
     ]);
     byId('agent-meta').textContent = [`site ${agent.siteId}`, agent.hostname && `host ${agent.hostname}`, agent.agentVersion && `version ${agent.agentVersion}`,
       agent.lastHeartbeatAt ? `last heartbeat ${formatTime(agent.lastHeartbeatAt)}` : 'no heartbeat yet', known ? known.cause : ''].filter(Boolean).join(' · ');
-    const rows = byId('agent-probe-rows');
-    rows.replaceChildren();
-    const charts = byId('agent-charts');
-    charts.replaceChildren();
+    // Built aside and swapped in at once: a refresh never shows a half-drawn agent page.
+    const rows = [];
+    const charts = [];
     for (const s of states) {
       const row = el('tr');
       row.dataset.probe = s.probeId;
@@ -292,17 +291,19 @@
       if (s.error) outcome.title = s.error;
       row.append(el('td', '', s.probeId), el('td', '', s.kind), el('td', 'target', s.target), outcome,
         el('td', 'findings', (s.findings ?? []).join(', ') || '—'), el('td', 'figure', keyFigure(s.kind, s.measurements)), el('td', 'time', formatTime(s.lastStartedAt)));
-      rows.append(row);
+      rows.push(row);
       const names = CHARTS[s.kind];
       if (!names) continue;
       const page = await getJson(`/api/agents/${encodeURIComponent(agentId)}/probes/${encodeURIComponent(s.probeId)}/results?limit=200`);
       const items = page.items.slice().reverse();
       for (const name of names) {
         const points = items.filter((r) => typeof r.measurements?.[name] === 'number').map((r) => ({ at: Date.parse(r.startedAt), value: r.measurements[name] }));
-        if (points.length > 0) charts.append(chart(`${s.probeId} ${name}`, points));
+        if (points.length > 0) charts.push(chart(`${s.probeId} ${name}`, points));
       }
     }
-    if (charts.childElementCount === 0) charts.append(el('p', 'empty', 'No measurements to chart yet.'));
+    if (charts.length === 0) charts.push(el('p', 'empty', 'No measurements to chart yet.'));
+    byId('agent-probe-rows').replaceChildren(...rows);
+    byId('agent-charts').replaceChildren(...charts);
   }
 
   function showError(message) {
