@@ -22,6 +22,23 @@ public sealed class StateStore(Database database)
         return rows.AsList();
     }
 
+    /// <summary>
+    /// The facts of each agent's latest nat, upnp and exposure result (NAT type, public address, router), read by
+    /// primary key from the result each state row points to.
+    /// </summary>
+    public async Task<IReadOnlyList<NetworkFactsRow>> ListNetworkFactsAsync(CancellationToken cancellationToken)
+    {
+        const string Sql = """
+            SELECT e.agent_id AS AgentId, e.kind AS Kind, r.facts AS Facts
+            FROM endpoint_state e JOIN probe_results r ON r.id = e.last_result_id
+            WHERE e.kind IN ('nat', 'upnp', 'exposure')
+            ORDER BY e.agent_id, e.kind, e.last_started_at
+            """;
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<NetworkFactsRow>(new CommandDefinition(Sql, cancellationToken: cancellationToken));
+        return rows.AsList();
+    }
+
     public async Task<IReadOnlyList<EndpointStateRow>> ListForAgentAsync(string agentId, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);

@@ -4,19 +4,33 @@ using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
 
 namespace FleetMonitor.Api.Access;
 
-/// <summary>Sign-in and sign-out with a local user's password, and <c>GET /api/session</c> for the dashboard.</summary>
+/// <summary>Sign-in and sign-out with a local user's password or (when configured) OpenID Connect, and <c>GET /api/session</c> for the dashboard.</summary>
 public static class SessionEndpoints
 {
     public const string LoginPath = "/login";
 
-    public static void MapSessionEndpoints(this IEndpointRouteBuilder routes, bool oidc = false)
+    public const string OidcLoginPath = "/login/oidc";
+
+    private const string OidcFailed = "Sign-in with the company account was refused or failed; ask an admin to check your groups.";
+
+    public static void MapSessionEndpoints(this IEndpointRouteBuilder routes)
     {
+        var oidc = routes.ServiceProvider.GetRequiredService<IOptions<OidcOptions>>().Value.Enabled;
         var pages = routes.MapGroup("").WithTags("Session").ExcludeFromDescription();
-        pages.MapGet(LoginPath, (HttpContext context, IAntiforgery antiforgery, string? returnUrl) =>
-            Page(context, antiforgery, returnUrl, null, null, StatusCodes.Status200OK, oidc)).AllowAnonymous();
+        pages.MapGet(LoginPath, (HttpContext context, IAntiforgery antiforgery, string? returnUrl, string? error) =>
+            Page(context, antiforgery, returnUrl, null, error == OidcSessionEvents.FailedError ? OidcFailed : null, StatusCodes.Status200OK, oidc))
+            .AllowAnonymous();
+        if (oidc)
+        {
+            // Off to the provider; it sends the browser back to /signin-oidc, which the handler answers (not an endpoint).
+            pages.MapGet(OidcLoginPath, (string? returnUrl) => TypedResults.Challenge(
+                new AuthenticationProperties { RedirectUri = LocalUrl(returnUrl) }, [AccessSchemes.OpenIdConnect])).AllowAnonymous();
+        }
+
         pages.MapPost(LoginPath, (HttpContext context, IAntiforgery antiforgery, UserStore users, IPasswordHasher<UserRow> hasher) =>
             SignInAsync(context, antiforgery, users, hasher, oidc)).AllowAnonymous();
         pages.MapPost("/logout", async (HttpContext context) =>

@@ -23,7 +23,15 @@ async function problemText(response) {
   }
 }
 
-async function loadAlerts() {
+// A change made with the session cookie carries the antiforgery token of GET /api/session.
+async function changeHeaders() {
+  const response = await fetch("/api/session");
+  const session = response.ok ? await response.json() : {};
+  return { "Content-Type": "application/json", "X-CSRF-TOKEN": session.csrfToken ?? "" };
+}
+
+// The outcome of the last action (or its refusal) stays in the status line after the list is read again.
+async function loadAlerts(message) {
   const query = new URLSearchParams();
   for (const name of ["site", "class", "state"]) {
     const value = $(`filter-${name}`).value.trim();
@@ -55,7 +63,7 @@ async function loadAlerts() {
     if (alert.state !== "resolved") actions.appendChild(button("Resolve", () => act(alert.id, "resolve")));
     body.appendChild(row);
   }
-  $("alerts-status").textContent = `${alerts.length} alert(s)`;
+  $("alerts-status").textContent = `${typeof message === "string" ? message + " · " : ""}${alerts.length} alert(s)`;
 }
 
 function button(text, onClick) {
@@ -70,11 +78,10 @@ async function act(id, action) {
   const comment = action === "acknowledge" ? window.prompt("Comment (optional)") || undefined : undefined;
   const response = await fetch(`/api/alerts/${id}/${action}`, {
     method: "POST",
-    headers: { "Content-Type": "application/json" },
+    headers: await changeHeaders(),
     body: JSON.stringify({ comment }),
   });
-  $("alerts-status").textContent = response.ok ? `${action}d` : await problemText(response);
-  await loadAlerts();
+  await loadAlerts(response.ok ? `${action}d` : await problemText(response));
 }
 
 async function showDetails(id) {
@@ -118,7 +125,7 @@ async function loadPolicy(event) {
 
 async function sendPolicy(save) {
   const site = $("policy-site").value.trim();
-  const headers = { "Content-Type": "application/json" };
+  const headers = await changeHeaders();
   if (save) headers["If-Match"] = `"${$("policy-text").dataset.version ?? 0}"`;
   const response = await fetch(save ? `/api/policies/${encodeURIComponent(site)}` : "/api/policies/validate", {
     method: save ? "PUT" : "POST",
@@ -156,5 +163,5 @@ document.addEventListener("DOMContentLoaded", () => {
   $("policy-save").addEventListener("click", () => sendPolicy(true));
   loadAlerts();
   if (params.get("alert")) showDetails(params.get("alert"));
-  setInterval(loadAlerts, 15000);
+  setInterval(() => loadAlerts(), 15000);
 });

@@ -1,5 +1,5 @@
-// FleetMonitor NOC dashboard: the fleet overview (tiles per site, problems worst first, filters), an agent page with
-// history charts, live updates over Server-Sent Events. Data only ever reaches the page through textContent.
+// FleetMonitor NOC dashboard: the fleet overview (tiles per site, problems worst first, filters), a status page per
+// site (#site=<id>), an agent page (#agent=<id>) with history charts, live updates over Server-Sent Events. Data only ever reaches the page through textContent.
 'use strict';
 
 (() => {
@@ -86,6 +86,72 @@
     return link;
   }
 
+  function siteLink(siteId) {
+    const link = el('a', 'site-link', siteId);
+    link.href = `#site=${encodeURIComponent(siteId)}`;
+    return link;
+  }
+
+  function showView(id) {
+    for (const view of ['fleet-view', 'site-view', 'agent-view']) byId(view).hidden = view !== id;
+  }
+
+  // Every agent of the site, worst first, from the overview already loaded.
+  function showSite(siteId) {
+    showView('site-view');
+    const tile = overview?.sites.find((s) => s.siteId === siteId);
+    byId('site-name').textContent = tile ? tile.name : siteId;
+    byId('site-meta').textContent = tile ? `${siteId} · ${tile.agents} agents · site time zone ${tile.timeZone}` : `${siteId} · no agents known`;
+    const counts = byId('site-counts');
+    counts.replaceChildren();
+    for (const c of CLASSES) {
+      const item = el('li', `count class-${c}`);
+      item.dataset.class = c;
+      item.dataset.count = String(tile ? tile[c] : 0);
+      item.append(el('span', 'value', tile ? tile[c] : 0), ` ${c}`);
+      counts.append(item);
+    }
+    const agents = (overview?.agents ?? []).filter((a) => a.siteId === siteId)
+      .sort((a, b) => CLASSES.indexOf(a.class) - CLASSES.indexOf(b.class) || a.agentId.localeCompare(b.agentId));
+    const rows = byId('site-agent-rows');
+    rows.replaceChildren();
+    for (const a of agents) {
+      const row = el('tr', 'site-agent');
+      row.dataset.agent = a.agentId;
+      row.dataset.class = a.class;
+      const classCell = el('td');
+      classCell.append(badge(a.class));
+      const agentCell = el('td', 'agent');
+      agentCell.append(agentLink(a.agentId));
+      row.append(classCell, agentCell, el('td', '', a.hostname ?? '—'), el('td', 'cause', a.cause), el('td', 'time', a.lastHeardAt ? formatTime(a.lastHeardAt) : '—'));
+      rows.append(row);
+    }
+    if (agents.length === 0) {
+      const cell = el('td', 'empty', 'No agent at this site yet.');
+      cell.colSpan = 5;
+      const row = el('tr');
+      row.append(cell);
+      rows.append(row);
+    }
+  }
+
+  // The fleet by NAT type, public network and router: each value with its agents and their classes.
+  function renderBreakdown(breakdown) {
+    for (const name of ['natTypes', 'networks', 'routers']) {
+      const body = byId(`breakdown-${name}`).querySelector('tbody');
+      body.replaceChildren();
+      for (const item of breakdown[name]) {
+        const row = el('tr', 'breakdown-row');
+        row.dataset.value = item.value;
+        row.dataset.agents = String(item.agents);
+        for (const c of CLASSES) row.dataset[c] = String(item[c]);
+        const classes = CLASSES.filter((c) => item[c] > 0).map((c) => `${item[c]} ${c}`).join(' · ');
+        row.append(el('td', 'value', item.value), el('td', 'agents', item.agents), el('td', 'classes', classes));
+        body.append(row);
+      }
+    }
+  }
+
   function renderTiles(sites) {
     const box = byId('site-tiles');
     box.replaceChildren();
@@ -160,7 +226,9 @@
       agentCell.append(agentLink(p.agentId));
       const since = el('td', 'time', formatTime(p.since));
       since.title = p.since;
-      row.append(classCell, el('td', 'site', p.siteId), agentCell, el('td', 'probe', p.probeId ? `${p.probeId} (${p.kind})` : '—'),
+      const siteCell = el('td', 'site');
+      siteCell.append(siteLink(p.siteId));
+      row.append(classCell, siteCell, agentCell, el('td', 'probe', p.probeId ? `${p.probeId} (${p.kind})` : '—'),
         el('td', 'cause', p.cause), el('td', 'figure', keyFigure(p.kind, p.measurements)), since);
       body.append(row);
     }
@@ -201,8 +269,7 @@
   }
 
   async function showAgent(agentId) {
-    byId('fleet-view').hidden = true;
-    byId('agent-view').hidden = false;
+    showView('agent-view');
     byId('agent-id').textContent = agentId;
     const known = overview?.agents.find((a) => a.agentId === agentId);
     byId('agent-class').replaceChildren(known ? badge(known.class) : '');
@@ -212,10 +279,9 @@
     ]);
     byId('agent-meta').textContent = [`site ${agent.siteId}`, agent.hostname && `host ${agent.hostname}`, agent.agentVersion && `version ${agent.agentVersion}`,
       agent.lastHeartbeatAt ? `last heartbeat ${formatTime(agent.lastHeartbeatAt)}` : 'no heartbeat yet', known ? known.cause : ''].filter(Boolean).join(' · ');
-    const rows = byId('agent-probe-rows');
-    rows.replaceChildren();
-    const charts = byId('agent-charts');
-    charts.replaceChildren();
+    // Built aside and swapped in at once: a refresh never shows a half-drawn agent page.
+    const rows = [];
+    const charts = [];
     for (const s of states) {
       const row = el('tr');
       row.dataset.probe = s.probeId;
@@ -225,17 +291,19 @@
       if (s.error) outcome.title = s.error;
       row.append(el('td', '', s.probeId), el('td', '', s.kind), el('td', 'target', s.target), outcome,
         el('td', 'findings', (s.findings ?? []).join(', ') || '—'), el('td', 'figure', keyFigure(s.kind, s.measurements)), el('td', 'time', formatTime(s.lastStartedAt)));
-      rows.append(row);
+      rows.push(row);
       const names = CHARTS[s.kind];
       if (!names) continue;
       const page = await getJson(`/api/agents/${encodeURIComponent(agentId)}/probes/${encodeURIComponent(s.probeId)}/results?limit=200`);
       const items = page.items.slice().reverse();
       for (const name of names) {
         const points = items.filter((r) => typeof r.measurements?.[name] === 'number').map((r) => ({ at: Date.parse(r.startedAt), value: r.measurements[name] }));
-        if (points.length > 0) charts.append(chart(`${s.probeId} ${name}`, points));
+        if (points.length > 0) charts.push(chart(`${s.probeId} ${name}`, points));
       }
     }
-    if (charts.childElementCount === 0) charts.append(el('p', 'empty', 'No measurements to chart yet.'));
+    if (charts.length === 0) charts.push(el('p', 'empty', 'No measurements to chart yet.'));
+    byId('agent-probe-rows').replaceChildren(...rows);
+    byId('agent-charts').replaceChildren(...charts);
   }
 
   function showError(message) {
@@ -250,8 +318,10 @@
     refreshing = true;
     lastRefresh = Date.now();
     try {
-      overview = await getJson('/api/fleet/overview');
+      const [fleet, breakdown] = await Promise.all([getJson('/api/fleet/overview'), getJson('/api/fleet/breakdown')]);
+      overview = fleet;
       renderOverview();
+      renderBreakdown(breakdown);
       const updated = byId('last-updated');
       updated.textContent = formatTime(overview.generatedAt);
       updated.dateTime = overview.generatedAt;
@@ -259,6 +329,8 @@
       document.body.classList.remove('stale');
       const match = /^#agent=(.+)$/.exec(location.hash);
       if (match) await showAgent(decodeURIComponent(match[1]));
+      const site = /^#site=(.+)$/.exec(location.hash);
+      if (site) showSite(decodeURIComponent(site[1]));
     } catch (e) {
       if (e.message !== 'signed out') showError(e.message);
     } finally {
@@ -268,11 +340,13 @@
 
   function route() {
     const match = /^#agent=(.+)$/.exec(location.hash);
+    const site = /^#site=(.+)$/.exec(location.hash);
     if (match) {
       showAgent(decodeURIComponent(match[1])).catch((e) => showError(e.message));
+    } else if (site) {
+      showSite(decodeURIComponent(site[1]));
     } else {
-      byId('agent-view').hidden = true;
-      byId('fleet-view').hidden = false;
+      showView('fleet-view');
     }
   }
 

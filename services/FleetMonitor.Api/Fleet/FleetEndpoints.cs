@@ -17,6 +17,7 @@ public static class FleetEndpoints
         group.MapGet("/state", ListStateAsync);
         group.MapGet("/summary", GetSummaryAsync);
         group.MapGet("/overview", GetOverviewAsync);
+        group.MapGet("/breakdown", GetBreakdownAsync);
         group.MapGet("/events", Events);
         return group;
     }
@@ -68,12 +69,24 @@ public static class FleetEndpoints
     }
 
     private static async Task<Ok<FleetOverview>> GetOverviewAsync(
+        SiteStore sites, AgentStore agents, StateStore states, TimeProvider timeProvider, IOptions<FleetOptions> options, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await LoadOverviewAsync(sites, agents, states, timeProvider, options, cancellationToken));
+
+    /// <summary>The fleet by NAT type, public network and router, each with its agents by class.</summary>
+    private static async Task<Ok<FleetBreakdown>> GetBreakdownAsync(
+        SiteStore sites, AgentStore agents, StateStore states, TimeProvider timeProvider, IOptions<FleetOptions> options, CancellationToken cancellationToken)
+    {
+        var overview = await LoadOverviewAsync(sites, agents, states, timeProvider, options, cancellationToken);
+        return TypedResults.Ok(FleetBreakdownBuilder.Build(overview, await states.ListNetworkFactsAsync(cancellationToken)));
+    }
+
+    private static async Task<FleetOverview> LoadOverviewAsync(
         SiteStore sites, AgentStore agents, StateStore states, TimeProvider timeProvider, IOptions<FleetOptions> options, CancellationToken cancellationToken)
     {
         var siteRows = await sites.ListAsync(cancellationToken);
         var agentRows = await agents.ListAsync(null, cancellationToken);
         var stateRows = await states.ListAsync(null, cancellationToken);
-        return TypedResults.Ok(FleetOverviewBuilder.Build(siteRows, agentRows, stateRows, timeProvider.GetUtcNow(), options.Value.OfflineAfter));
+        return FleetOverviewBuilder.Build(siteRows, agentRows, stateRows, timeProvider.GetUtcNow(), options.Value.OfflineAfter);
     }
 
     /// <summary>

@@ -48,6 +48,7 @@ public sealed class RouteTableTests(ApiFixture fixture) : IClassFixture<ApiFixtu
         ["DELETE /api/tokens/{id}"] = AccessRoles.Admin,
         ["GET /api/audit"] = AccessRoles.Admin,
         ["GET /api/fleet/overview"] = AccessRoles.Viewer,
+        ["GET /api/fleet/breakdown"] = AccessRoles.Viewer,
         ["GET /api/fleet/events"] = AccessRoles.Viewer,
         ["GET /alerts"] = AccessRoles.Viewer,
         ["GET /dashboard/alerts.js"] = AccessRoles.Viewer,

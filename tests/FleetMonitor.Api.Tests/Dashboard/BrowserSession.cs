@@ -9,7 +9,7 @@ namespace FleetMonitor.Api.Tests.Dashboard;
 
 /// <summary>
 /// The Api on a real Kestrel port and Debian's Chromium driven by Playwright (never a downloaded browser); screenshots
-/// go to TestResults/screenshots of this test project.
+/// go to TestResults/screenshots of this test project (tests/FleetMonitor.Api.Tests/TestResults/screenshots).
 /// </summary>
 public sealed class BrowserSession : IAsyncDisposable
 {
@@ -29,10 +29,10 @@ public sealed class BrowserSession : IAsyncDisposable
 
     public string Address { get; }
 
-    public static async Task<BrowserSession> StartAsync(TestDatabase database)
+    public static async Task<BrowserSession> StartAsync(TestDatabase database, IReadOnlyDictionary<string, string>? settings = null)
     {
         Assert.True(File.Exists(Chromium), $"{Chromium} is missing; install it with: apt-get install -y chromium");
-        var factory = new ApiFactory(database);
+        var factory = new ApiFactory(database, settings);
         factory.UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
         factory.StartServer();
         var address = factory.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
@@ -67,6 +67,16 @@ public sealed class BrowserSession : IAsyncDisposable
         await page.FillAsync("#password", password);
         await page.ClickAsync("#sign-in");
         await page.WaitForFunctionAsync("() => (document.getElementById('user-role')?.textContent ?? '').length > 0");
+    }
+
+    /// <summary>Signs in through the OpenID Connect provider's page as <paramref name="account"/>; back on the dashboard when it returns.</summary>
+    public static async Task SignInWithOidcAsync(IPage page, string account)
+    {
+        await page.GotoAsync("/");
+        await page.WaitForURLAsync("**/login?**");
+        await page.ClickAsync("#oidc-sign-in");
+        await page.FillAsync("#oidc-account", account);
+        await page.ClickAsync("#oidc-submit");
     }
 
     public static async Task ScreenshotAsync(IPage page, string name)

@@ -7,7 +7,8 @@ namespace FleetMonitor.Api.Tests.Dashboard;
 /// The probe schedule page in Debian's Chromium, signed in as an admin: a definition edited with its errors shown beside
 /// the fields, then saved with its next runs; the shipped template; an enrolment token made; an agent's applied version.
 /// </summary>
-public sealed class ControlPageBrowserTests(DashboardBrowserFixture fixture) : IClassFixture<DashboardBrowserFixture>
+[Collection(DashboardBrowserCollection.Name)]
+public sealed class ControlPageBrowserTests(DashboardBrowserFixture fixture)
 {
     private const string Site = "ctl-page";
     private const string Agent = "agent-ctl-page";

@@ -1,3 +1,4 @@
+using FleetMonitor.Api.Tests.Access;
 using FleetMonitor.Contracts;
 using FleetMonitor.Storage;
 
@@ -5,7 +6,8 @@ namespace FleetMonitor.Api.Tests.Dashboard;
 
 /// <summary>
 /// One Api on Kestrel and one Chromium for the browser tests, over a fleet with a broken, an exposed, an offline and a
-/// hostile (markup in its id) agent at site home-carol, besides the seeded ones, and a local user per role.
+/// hostile (markup in its id) agent at site home-carol, besides the seeded ones, a local user per role, a firing alert
+/// for the broken and for the exposed agent, and a real OpenID Connect provider whose accounts' groups map to the roles.
 /// </summary>
 public sealed class DashboardBrowserFixture : IAsyncLifetime
 {
@@ -16,8 +18,24 @@ public sealed class DashboardBrowserFixture : IAsyncLifetime
     public const string OfflineAgent = "agent-erin-pc";
     public const string HostileAgent = "<img src=x onerror=document.title='pwned'>";
 
+    /// <summary>The provider's accounts and their groups: one per role, one in no mapped group, one named like a local user.</summary>
+    public static readonly IReadOnlyDictionary<string, string[]> OidcAccounts = new Dictionary<string, string[]>
+    {
+        ["oidc-viewer"] = ["noc-staff"],
+        // Several groups: the highest role wins.
+        ["oidc-operator"] = ["noc-staff", "noc-operators"],
+        ["oidc-admin"] = ["noc-admins"],
+        ["oidc-outsider"] = ["marketing"],
+        ["noc-admin"] = ["noc-admins"],
+    };
+
     private TestDatabase? _database;
     private BrowserSession? _browser;
+    private OidcProvider? _oidc;
+
+    public Guid BrokenAlert { get; private set; }
+
+    public Guid ExposedAlert { get; private set; }
 
     public BrowserSession Browser => _browser ?? throw new InvalidOperationException("Not started.");
 
@@ -29,7 +47,15 @@ public sealed class DashboardBrowserFixture : IAsyncLifetime
         var results = new List<ProbeCompleted>
         {
             SeedData.Result(Guid.CreateVersion7(now), ExposedAgent, FreshSite, "exposure", "exposure", "reflector.example.net:443", now.AddSeconds(-20),
-                ProbeOutcome.Degraded, new Dictionary<string, double> { ["ports_open"] = 1 }, ["exposure.open.5060/udp"]),
+                ProbeOutcome.Degraded, new Dictionary<string, double> { ["ports_open"] = 1 }, ["exposure.open.5060/udp"])
+                with { Facts = new Dictionary<string, string> { ["public_address"] = "198.51.100.77" } },
+            // The network facts of the breakdown: dave behind a symmetric NAT in the same /24 as carol, carol's router by UPnP.
+            SeedData.Result(Guid.CreateVersion7(now), BrokenAgent, FreshSite, "nat", "nat", "reflector.example.net:3478", now.AddSeconds(-30),
+                ProbeOutcome.Ok, new Dictionary<string, double> { ["binding_lifetime_s"] = 30 }, [])
+                with { Facts = new Dictionary<string, string> { ["nat_type"] = "symmetric", ["mapped_address"] = "198.51.100.23:40000" } },
+            SeedData.Result(Guid.CreateVersion7(now), ExposedAgent, FreshSite, "upnp", "upnp", "ssdp", now.AddSeconds(-30),
+                ProbeOutcome.Ok, new Dictionary<string, double> { ["mappings_count"] = 0 }, [])
+                with { Facts = new Dictionary<string, string> { ["igd_name"] = "FRITZ!Box 7590", ["external_address"] = "198.51.100.77" } },
             SeedData.Result(Guid.CreateVersion7(now), OfflineAgent, FreshSite, "pbx", "tcp", "pbx.example.com:5061", now.AddHours(-1),
                 ProbeOutcome.Ok, new Dictionary<string, double> { ["connect_ms"] = 30 }, []),
             // An agent whose id is markup: it must come out as text, not as an element.
@@ -68,7 +94,26 @@ public sealed class DashboardBrowserFixture : IAsyncLifetime
             await _database.CreateUserAsync($"noc-{role}", Password, role);
         }
 
-        _browser = await BrowserSession.StartAsync(_database);
+        var alerts = new AlertStore(_database.Open(), TimeProvider.System);
+        BrokenAlert = await alerts.OpenAsync(Alert(BrokenAgent, "media", "broken"), [], CancellationToken.None)
+            ?? throw new InvalidOperationException("The broken agent's alert was not opened.");
+        ExposedAlert = await alerts.OpenAsync(Alert(ExposedAgent, "exposure", "exposed"), [], CancellationToken.None)
+            ?? throw new InvalidOperationException("The exposed agent's alert was not opened.");
+
+        _oidc = await OidcProvider.StartAsync(OidcAccounts);
+        _browser = await BrowserSession.StartAsync(_database, new Dictionary<string, string>
+        {
+            ["Access:Oidc:Authority"] = _oidc.Authority,
+            ["Access:Oidc:ClientId"] = OidcProvider.ClientId,
+            ["Access:Oidc:ClientSecret"] = OidcProvider.ClientSecret,
+            ["Access:Oidc:RequireHttpsMetadata"] = "false",
+            ["Access:Oidc:RoleClaim"] = OidcProvider.GroupsClaim,
+            ["Access:Oidc:Scopes:0"] = OidcProvider.GroupsScope,
+            ["Access:Oidc:Roles:noc-staff"] = "viewer",
+            ["Access:Oidc:Roles:noc-operators"] = "operator",
+            ["Access:Oidc:Roles:noc-admins"] = "admin",
+        });
+        _oidc.RedirectUri = _browser.Address.TrimEnd('/') + "/signin-oidc";
     }
 
     public async Task DisposeAsync()
@@ -78,6 +123,26 @@ public sealed class DashboardBrowserFixture : IAsyncLifetime
             await _browser.DisposeAsync();
         }
 
+        if (_oidc is not null)
+        {
+            await _oidc.DisposeAsync();
+        }
+
         _database?.Dispose();
     }
+
+    private static NewAlert Alert(string agent, string probe, string alertClass) => new()
+    {
+        Fingerprint = $"{agent}|{probe}|browser-test",
+        Alertname = "FleetMonitorRegression",
+        SiteId = FreshSite,
+        AgentId = agent,
+        ProbeId = probe,
+        RuleId = "browser-test",
+        Cause = $"{probe} {alertClass}",
+        Class = alertClass,
+        Severity = "critical",
+        Summary = $"{agent} {alertClass}",
+        Description = $"{agent} is {alertClass} on {probe}.",
+    };
 }

@@ -1,3 +1,4 @@
+using FleetMonitor.Storage;
 using Microsoft.Playwright;
 
 namespace FleetMonitor.Api.Tests.Dashboard;
@@ -6,7 +7,8 @@ namespace FleetMonitor.Api.Tests.Dashboard;
 /// The dashboard in Debian's Chromium, signed in as each role: sees the fleet with broken, exposed and offline agents in
 /// the right places, drills into an agent, filters, and is refused what its role does not allow.
 /// </summary>
-public sealed class DashboardBrowserTests(DashboardBrowserFixture fixture) : IClassFixture<DashboardBrowserFixture>
+[Collection(DashboardBrowserCollection.Name)]
+public sealed class DashboardBrowserTests(DashboardBrowserFixture fixture)
 {
     private const string Password = DashboardBrowserFixture.Password;
     private const string FreshSite = DashboardBrowserFixture.FreshSite;
@@ -111,6 +113,148 @@ public sealed class DashboardBrowserTests(DashboardBrowserFixture fixture) : ICl
 
         var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth");
         Assert.True(overflow <= 0, $"The page is {overflow} px wider than a 390 px phone screen");
+    }
+
+    [Fact]
+    public async Task Site_status_page_lists_every_agent_of_the_site_worst_first_with_the_offline_one_marked()
+    {
+        var page = await Browser.NewPageAsync();
+        await BrowserSession.SignInAsync(page, "noc-viewer", Password);
+        await page.ClickAsync($"tr.problem[data-agent=\"{OfflineAgent}\"] a.site-link");
+        await page.WaitForSelectorAsync($"tr.site-agent[data-agent=\"{OfflineAgent}\"]");
+        await BrowserSession.ScreenshotAsync(page, "viewer-site");
+
+        Assert.EndsWith($"#site={FreshSite}", page.Url, StringComparison.Ordinal);
+        Assert.Equal("offline", await page.GetAttributeAsync($"tr.site-agent[data-agent=\"{OfflineAgent}\"]", "data-class"));
+        Assert.Equal("broken", await page.GetAttributeAsync($"tr.site-agent[data-agent=\"{BrokenAgent}\"]", "data-class"));
+        Assert.Equal("exposed", await page.GetAttributeAsync($"tr.site-agent[data-agent=\"{ExposedAgent}\"]", "data-class"));
+        // Every agent of the site (ok ones too, had it any), worst first, and none of another site.
+        var classes = await page.EvalOnSelectorAllAsync<string[]>("tr.site-agent", "rows => rows.map(r => r.dataset.class)");
+        Assert.Equal(["broken", "broken", "exposed", "offline"], classes);
+        Assert.Equal("2", await page.GetAttributeAsync("#site-counts li[data-class=broken]", "data-count"));
+        Assert.Equal("1", await page.GetAttributeAsync("#site-counts li[data-class=offline]", "data-count"));
+        Assert.Contains($"{OfflineAgent}-host", await page.TextContentAsync($"tr.site-agent[data-agent=\"{OfflineAgent}\"]"), StringComparison.Ordinal);
+        Assert.True(await page.IsHiddenAsync("#fleet-view"));
+
+        // On into an agent from the site page.
+        await page.ClickAsync($"tr.site-agent[data-agent=\"{BrokenAgent}\"] a.agent-link");
+        await page.WaitForSelectorAsync("#agent-probe-rows tr[data-probe=media]");
+        Assert.True(await page.IsHiddenAsync("#site-view"));
+    }
+
+    [Fact]
+    public async Task Breakdown_counts_agents_by_nat_type_public_network_and_router()
+    {
+        var page = await Browser.NewPageAsync();
+        await BrowserSession.SignInAsync(page, "noc-viewer", Password);
+        var symmetric = "#breakdown-natTypes tr[data-value=\"symmetric\"]";
+        await page.WaitForSelectorAsync(symmetric);
+        await page.Locator("#breakdown-title").ScrollIntoViewIfNeededAsync();
+        await BrowserSession.ScreenshotAsync(page, "viewer-breakdown");
+
+        Assert.Equal("1", await page.GetAttributeAsync(symmetric, "data-agents"));
+        Assert.Equal("1", await page.GetAttributeAsync(symmetric, "data-broken"));
+        // dave (nat's mapped address) and carol (exposure's public address) share 198.51.100.0/24.
+        var network = "#breakdown-networks tr[data-value=\"198.51.100.0/24\"]";
+        Assert.Equal("2", await page.GetAttributeAsync(network, "data-agents"));
+        Assert.Equal("1 broken · 1 exposed", await page.TextContentAsync($"{network} td.classes"));
+        var router = "#breakdown-routers tr[data-value=\"FRITZ!Box 7590\"]";
+        Assert.Equal("1", await page.GetAttributeAsync(router, "data-exposed"));
+        // erin said nothing about her network: unknown, and offline there.
+        Assert.NotEqual("0", await page.GetAttributeAsync("#breakdown-routers tr[data-value=unknown]", "data-offline"));
+        // No address leaks beyond its /24.
+        Assert.DoesNotContain("198.51.100.23", await page.TextContentAsync("#breakdown-networks"), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("oidc-viewer", "viewer", 403)]
+    [InlineData("oidc-operator", "operator", 403)]
+    [InlineData("oidc-admin", "admin", 200)]
+    public async Task Company_account_signs_in_through_the_oidc_provider_with_the_role_its_groups_map_to(string account, string role, int listUsers)
+    {
+        var page = await Browser.NewPageAsync();
+        await BrowserSession.SignInWithOidcAsync(page, account);
+        await page.WaitForSelectorAsync($"tr.problem[data-agent=\"{BrokenAgent}\"]");
+        await BrowserSession.ScreenshotAsync(page, $"oidc-{role}-fleet");
+
+        Assert.Equal(role, await page.TextContentAsync("#user-role"));
+        Assert.Equal("broken", await page.GetAttributeAsync($"tr.problem[data-agent=\"{BrokenAgent}\"]", "data-class"));
+        Assert.Equal("exposed", await page.GetAttributeAsync($"tr.problem[data-agent=\"{ExposedAgent}\"]", "data-class"));
+        Assert.Equal("offline", await page.GetAttributeAsync($"tr.problem[data-agent=\"{OfflineAgent}\"]", "data-class"));
+
+        // Drill into the exposed agent.
+        await page.ClickAsync($"tr.problem[data-agent=\"{ExposedAgent}\"] a.agent-link");
+        await page.WaitForSelectorAsync("#agent-probe-rows tr[data-probe=exposure]");
+        Assert.Equal("degraded", await page.GetAttributeAsync("#agent-probe-rows tr[data-probe=exposure]", "data-outcome"));
+        Assert.Contains($"{ExposedAgent}-host", await page.TextContentAsync("#agent-meta"), StringComparison.Ordinal);
+        await BrowserSession.ScreenshotAsync(page, $"oidc-{role}-agent");
+
+        Assert.Equal(listUsers, await FetchStatusAsync(page, "GET", "/api/users", null));
+        // The account is kept as a user without a password, with the role its groups gave it.
+        var user = await new UserStore(fixture.Database.Open(), TimeProvider.System).GetAsync(account, CancellationToken.None);
+        Assert.NotNull(user);
+        Assert.Equal(role, user.Role);
+        Assert.Null(user.PasswordHash);
+    }
+
+    [Theory]
+    [InlineData("oidc-outsider")]
+    [InlineData("noc-admin")]
+    public async Task Company_account_without_a_mapped_group_or_named_like_a_local_user_is_refused(string account)
+    {
+        var page = await Browser.NewPageAsync();
+        await BrowserSession.SignInWithOidcAsync(page, account);
+        await page.WaitForSelectorAsync("#login-error");
+        await BrowserSession.ScreenshotAsync(page, $"oidc-refused-{account}");
+
+        Assert.Contains("/login?error=oidc", page.Url, StringComparison.Ordinal);
+        Assert.Contains("company account", await page.TextContentAsync("#login-error"), StringComparison.Ordinal);
+        Assert.Equal(401, (await page.APIRequest.GetAsync("/api/fleet/overview")).Status);
+        var user = await new UserStore(fixture.Database.Open(), TimeProvider.System).GetAsync(account, CancellationToken.None);
+        if (account == "noc-admin")
+        {
+            // The local admin is untouched: still a password, still admin.
+            Assert.NotNull(user?.PasswordHash);
+            Assert.Equal("admin", user.Role);
+        }
+        else
+        {
+            Assert.Null(user);
+        }
+    }
+
+    [Fact]
+    public async Task Operator_signed_in_by_oidc_acknowledges_an_alert_and_a_viewer_is_refused()
+    {
+        var alerts = new AlertStore(fixture.Database.Open(), TimeProvider.System);
+
+        var viewer = await Browser.NewPageAsync();
+        viewer.Dialog += async (_, dialog) => await dialog.AcceptAsync("viewer was here");
+        await BrowserSession.SignInAsync(viewer, "noc-viewer", Password);
+        await viewer.GotoAsync("/alerts");
+        var viewerRow = viewer.Locator("#alerts tbody tr", new() { HasText = ExposedAgent });
+        await viewerRow.GetByRole(AriaRole.Button, new() { Name = "Acknowledge" }).ClickAsync();
+        await viewer.WaitForFunctionAsync("() => document.getElementById('alerts-status').textContent.includes('may not POST')");
+        await BrowserSession.ScreenshotAsync(viewer, "viewer-acknowledge-refused");
+        Assert.Contains("viewer", await viewer.TextContentAsync("#alerts-status"), StringComparison.Ordinal);
+        Assert.Equal("firing", (await alerts.GetAsync(fixture.ExposedAlert, CancellationToken.None))?.State);
+        Assert.Equal("firing", await viewerRow.GetAttributeAsync("class"));
+
+        var operatorPage = await Browser.NewPageAsync();
+        operatorPage.Dialog += async (_, dialog) => await dialog.AcceptAsync("looking at it");
+        await BrowserSession.SignInWithOidcAsync(operatorPage, "oidc-operator");
+        await operatorPage.WaitForFunctionAsync("() => (document.getElementById('user-role')?.textContent ?? '') === 'operator'");
+        await operatorPage.GotoAsync("/alerts");
+        var row = operatorPage.Locator("#alerts tbody tr", new() { HasText = BrokenAgent });
+        await row.GetByRole(AriaRole.Button, new() { Name = "Acknowledge" }).ClickAsync();
+        await operatorPage.Locator("#alerts tbody tr.acknowledged", new() { HasText = BrokenAgent }).WaitForAsync();
+        await BrowserSession.ScreenshotAsync(operatorPage, "operator-acknowledged");
+        Assert.StartsWith("acknowledged", await operatorPage.TextContentAsync("#alerts-status"), StringComparison.Ordinal);
+        var acknowledged = await alerts.GetAsync(fixture.BrokenAlert, CancellationToken.None);
+        Assert.NotNull(acknowledged);
+        Assert.Equal("acknowledged", acknowledged.State);
+        Assert.Equal("oidc-operator", acknowledged.AcknowledgedBy);
+        Assert.Equal("looking at it", acknowledged.AckComment);
     }
 
     private static Task<int> FetchStatusAsync(IPage page, string method, string url, string? body) => page.EvaluateAsync<int>(
