@@ -71,7 +71,7 @@ public sealed class FlappingTests
             .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
     }
 
-    private static async Task<WebApplication> StartIngestionAsync(RabbitMqVhost vhost, TestDatabase database)
+    internal static async Task<WebApplication> StartIngestionAsync(RabbitMqVhost vhost, TestDatabase database)
     {
         var builder = WebApplication.CreateBuilder();
         builder.Configuration.Sources.Clear();
