@@ -36,18 +36,7 @@ internal static class BenchAlerting
         var app = builder.Build();
         app.MapServiceDefaults();
         await app.StartAsync();
-        using var health = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
-        var started = TimeProvider.System.GetTimestamp();
-        while (!(await health.GetAsync("/health")).IsSuccessStatusCode)
-        {
-            if (TimeProvider.System.GetElapsedTime(started) > TimeSpan.FromSeconds(60))
-            {
-                throw new TimeoutException("Alerting did not report healthy");
-            }
-
-            await Task.Delay(200);
-        }
-
+        await BenchIngestion.WaitHealthyAsync(app, "Alerting");
         return app;
     }
 }
