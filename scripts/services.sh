@@ -38,6 +38,18 @@ for _ in $(seq 1 30); do
   as_postgres psql -qtAc "SELECT 1" >/dev/null 2>&1 && break
   sleep 1
 done
+# The test projects run side by side, each with its own service hosts and connection pools: Debian's 100 connections
+# can run out. Raised once (a restart), so on a later run this is a no-op.
+if [ "$(as_postgres psql -qtAc 'SHOW max_connections')" -lt 300 ]; then
+  echo "services: raising PostgreSQL's max_connections to 300 (restart)"
+  as_postgres psql -qc "ALTER SYSTEM SET max_connections = 300" >/dev/null
+  running=$(pg_lsclusters -h | awk '$4 == "online" {print $1" "$2; exit}')
+  $SUDO pg_ctlcluster $running restart
+  for _ in $(seq 1 30); do
+    as_postgres psql -qtAc "SELECT 1" >/dev/null 2>&1 && break
+    sleep 1
+  done
+fi
 if ! as_postgres psql -qtAc "SELECT 1 FROM pg_roles WHERE rolname='$PG_USER'" | grep -q 1; then
   as_postgres psql -qc "CREATE ROLE $PG_USER LOGIN CREATEDB PASSWORD '$PG_PASSWORD'"
 fi

@@ -34,6 +34,14 @@ public sealed class BrokerOptions
     public int PublishBatchSize { get; set; } = 500;
 
     /// <summary>
+    /// At most this many outbox entries (results and heartbeats) leave per second. A normal schedule is far below it;
+    /// it paces the drain of a backlog (an agent back after a day offline holds ~100,000 results), so that a fleet
+    /// coming back after an outage reaches the broker and Ingestion spread out instead of all at once. 0: no limit.
+    /// </summary>
+    [Range(0, 1_000_000)]
+    public int MaxResultsPerSecond { get; set; } = 1_000;
+
+    /// <summary>
     /// A message the broker refuses this many times in a row (403 access refused, returned as unroutable) is moved to
     /// the outbox's dead-letter table instead of holding up everything behind it.
     /// </summary>

@@ -116,6 +116,8 @@ public sealed class ReflectorHostTests
         new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
         {
             builder.UseSetting("Reflector:Echo:Endpoints:0", "127.0.0.1:0");
+            // In memory there is no management port: /metrics and /health on the one address.
+            builder.UseSetting(ManagementEndpoint.SettingKey, "");
             foreach (var (key, value) in settings)
                 builder.UseSetting(key, value);
         });

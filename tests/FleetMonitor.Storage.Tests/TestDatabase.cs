@@ -55,6 +55,10 @@ public sealed class TestDatabase : IAsyncDisposable
         }
 
         builder.Database = name;
+        // A loaded machine (the test projects run side by side) can take longer than Npgsql's 15 s to hand out a
+        // connection and its 30 s for a command; a test waits, it does not fail for it.
+        builder.Timeout = 60;
+        builder.CommandTimeout = 120;
         DatabaseMigrator.Migrate(dialect, builder.ConnectionString, NullLogger.Instance);
         return new TestDatabase(dialect, builder.ConnectionString, null, name);
     }

@@ -26,11 +26,16 @@ public sealed partial class OutboxRelay(
         {
             try
             {
+                var started = timeProvider.GetTimestamp();
                 var sent = await RelayOnceAsync(stoppingToken);
                 attempt = 0;
                 if (sent == 0)
                 {
                     await outbox.WaitForMessagesAsync(IdleWait, stoppingToken);
+                }
+                else if (PaceFor(sent, broker.MaxResultsPerSecond, timeProvider.GetElapsedTime(started)) is { } pause)
+                {
+                    await Task.Delay(pause, timeProvider, stoppingToken);
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -45,6 +50,21 @@ public sealed partial class OutboxRelay(
                 await Task.Delay(delay, timeProvider, stoppingToken);
             }
         }
+    }
+
+    /// <summary>
+    /// How long to wait after a round that sent <paramref name="sent"/> entries in <paramref name="elapsed"/>, so that
+    /// the relay stays at or below <paramref name="maxPerSecond"/> (0: no limit); null when no wait is needed.
+    /// </summary>
+    public static TimeSpan? PaceFor(int sent, int maxPerSecond, TimeSpan elapsed)
+    {
+        if (maxPerSecond <= 0 || sent <= 0)
+        {
+            return null;
+        }
+
+        var pause = TimeSpan.FromSeconds(sent / (double)maxPerSecond) - elapsed;
+        return pause > TimeSpan.Zero ? pause : null;
     }
 
     /// <summary>Publishes one batch; returns how many messages left the outbox (confirmed or dead-lettered).</summary>

@@ -56,6 +56,18 @@ public sealed class OutboxRelayTests
         Assert.Equal(0, await temp.Outbox.CountAsync(CancellationToken.None));
     }
 
+    [Theory]
+    [InlineData(500, 1000, 100, 400)] // half a second's worth sent in 0.1 s: wait the other 0.4 s
+    [InlineData(500, 1000, 700, null)] // the round itself took longer than its share
+    [InlineData(1, 1000, 0, 1)]
+    [InlineData(500, 0, 0, null)] // no limit
+    [InlineData(0, 1000, 0, null)] // nothing sent
+    public void A_round_is_paced_to_the_configured_rate(int sent, int maxPerSecond, int elapsedMs, int? expectedPauseMs)
+    {
+        var pause = OutboxRelay.PaceFor(sent, maxPerSecond, TimeSpan.FromMilliseconds(elapsedMs));
+        Assert.Equal(expectedPauseMs, pause is { } p ? (int)Math.Round(p.TotalMilliseconds) : null);
+    }
+
     /// <summary>A broker that refuses one message whenever it is in what is published, as a 403 or a return would.</summary>
     private sealed class RefusingTransport(string refused) : IResultTransport
     {

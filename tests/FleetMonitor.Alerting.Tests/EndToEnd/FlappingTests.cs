@@ -30,10 +30,12 @@ public sealed class FlappingTests
         await using var _alerting = alerting;
         await using var agent = await AgentPublisher.ConnectAsync(vhost);
 
-        // One result at a time, each stored before the next is sent, so that every flip is a state change of its own.
+        // One result at a time, each stored before the next is sent, so that every flip is a state change of its own;
+        // all of them well inside the flapping window before now.
+        var epoch = TimeProvider.System.GetUtcNow().AddMinutes(-1);
         for (var run = 0; run < 10; run++)
         {
-            await agent.PublishAsync(Results.Make("agent-f", "pbx-tcp", "tcp", run, run % 2 == 0 ? ProbeOutcome.Ok : ProbeOutcome.Failed));
+            await agent.PublishAsync(Results.Make("agent-f", "pbx-tcp", "tcp", run, run % 2 == 0 ? ProbeOutcome.Ok : ProbeOutcome.Failed, epoch: epoch));
             await Eventually.WaitAsync(() => CountAsync(database, "SELECT count(*) FROM probe_results"), n => n == run + 1, TimeSpan.FromSeconds(60), $"result {run} stored");
         }
 

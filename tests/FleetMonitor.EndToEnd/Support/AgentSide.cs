@@ -24,6 +24,8 @@ public sealed class AgentSide : IAsyncDisposable
             Broker = new BrokerOptions
             {
                 Uri = vhost.AmqpUri, PublishBatchSize = 200, MaxResultsPerMessage = maxResultsPerMessage, ClusterNodes = [.. clusterNodes ?? []],
+                // The fault tests publish thousands of results at once; pacing is the drain test's subject (AgentDrainTests).
+                MaxResultsPerSecond = 0,
             },
         });
         Outbox = new ResultOutbox(options, TimeProvider.System);

@@ -6,8 +6,13 @@ namespace FleetMonitor.EndToEnd.Support;
 /// <summary>The end of every fault test: every result stored exactly once, nothing in an error queue, nothing unacknowledged.</summary>
 public static class PipelineAssertions
 {
+    public static Task AssertEveryResultStoredOnceAsync(
+        RabbitMqVhost vhost, AgentSide agent, Database database, IReadOnlyCollection<Guid> published, Func<Task<string>> diagnose) =>
+        AssertEveryResultStoredOnceAsync(vhost, () => agent.Outbox.CountAsync(CancellationToken.None), database, published, diagnose);
+
+    /// <summary>As above, for an agent whose outbox depth <paramref name="outboxDepth"/> reads (e.g. an agent process's file).</summary>
     public static async Task AssertEveryResultStoredOnceAsync(
-        RabbitMqVhost vhost, AgentSide agent, Database database, IReadOnlyCollection<Guid> published, Func<Task<string>> diagnose)
+        RabbitMqVhost vhost, Func<Task<long>> outboxDepth, Database database, IReadOnlyCollection<Guid> published, Func<Task<string>> diagnose)
     {
         async Task<long> Stored()
         {
@@ -22,7 +27,7 @@ public static class PipelineAssertions
             }
         }
 
-        await Eventually.WaitAsync(() => agent.Outbox.CountAsync(CancellationToken.None), n => n == 0, TimeSpan.FromSeconds(180), "the agent's outbox draining", diagnose);
+        await Eventually.WaitAsync(outboxDepth, n => n == 0, TimeSpan.FromSeconds(180), "the agent's outbox draining", diagnose);
         await Eventually.WaitAsync(Stored, n => n >= published.Count, TimeSpan.FromSeconds(180), $"all {published.Count} results stored", diagnose);
         foreach (var queue in new[] { "ingestion-results", "ingestion-result-batches", "ingestion-heartbeats" })
         {

@@ -199,7 +199,8 @@ public sealed class SipAlgNetnsTests(ITestOutputHelper output) : IDisposable
     private async Task<ProbeObservation> ProbeAsync(string transports, string method)
     {
         var observation = await NetnsProbe.RunAsync(
-            _net.Client, "sip-alg", SipAlgTopology.MirrorAddress, TimeSpan.FromSeconds(6),
+            // The probe ends with the mirror's answers; the timeout is only a bound, wide for a loaded machine.
+            _net.Client, "sip-alg", SipAlgTopology.MirrorAddress, TimeSpan.FromSeconds(20),
             new Dictionary<string, string> { ["transports"] = transports, ["method"] = method });
         output.WriteLine(JsonSerializer.Serialize(observation, WireFormat.Options));
         return observation;

@@ -155,6 +155,8 @@ public sealed class StunServerHostTests
         new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
         {
             builder.UseSetting("Reflector:Echo:Endpoints:0", "127.0.0.1:0");
+            // In memory there is no management port: /metrics and /health on the one address.
+            builder.UseSetting(ManagementEndpoint.SettingKey, "");
             builder.UseSetting("Reflector:Stun:PrimaryAddress", "127.0.0.1");
             builder.UseSetting("Reflector:Stun:AlternateAddress", "127.0.0.2");
             builder.UseSetting("Reflector:Stun:PrimaryPort", ports.Primary.ToString(CultureInfo.InvariantCulture));
