@@ -144,7 +144,11 @@ public sealed class EmbeddedServerFixture : IAsyncLifetime
             Server.Dispose();
         }
 
-        await Webhook.DisposeAsync();
+        if (Webhook is not null)
+        {
+            await Webhook.DisposeAsync();
+        }
+
         _workDir?.Delete(recursive: true);
     }
 
