@@ -11,7 +11,7 @@ using Xunit.Abstractions;
 namespace FleetMonitor.Alerting.Tests.EndToEnd;
 
 /// <summary>
-/// Heartbeats through RabbitMQ → Ingestion → PostgreSQL; one agent stops: the Alerting process pages agent-offline and
+/// Heartbeats through RabbitMQ → the Ingestion process → PostgreSQL; one agent stops: the Alerting process pages agent-offline and
 /// the Api's fleet view (what the dashboard draws) shows that agent offline and the other one not; a heartbeat resolves both.
 /// </summary>
 public sealed class AgentOfflineDashboardTests(ITestOutputHelper output)
@@ -35,7 +35,9 @@ public sealed class AgentOfflineDashboardTests(ITestOutputHelper output)
             Assert.True(saved.IsSuccessStatusCode, await saved.Content.ReadAsStringAsync());
         }
 
-        await using var ingestion = await FlappingTests.StartIngestionAsync(vhost, database);
+        // Ingestion as its own process: a second in-process host in this test process would meet Quartz's static log
+        // provider still holding an earlier host's disposed logger factory.
+        await using var ingestion = IngestionProcess.Start(vhost, database.Dialect, database.ConnectionString);
         var settings = WebhookPayloads.Settings(receiver);
         settings["Alerting:OfflineCheckInterval"] = "00:00:01";
         var (alerting, _) = await AlertingProcess.StartAsync(vhost, database, settings);
@@ -67,7 +69,7 @@ public sealed class AgentOfflineDashboardTests(ITestOutputHelper output)
         try
         {
             await Eventually.WaitAsync(() => ClassesAsync(api), c => c.GetValueOrDefault("agent-stays") == "ok" && c.GetValueOrDefault("agent-stops") == "ok",
-                TimeSpan.FromSeconds(60), "both agents shown ok in the fleet view");
+                TimeSpan.FromSeconds(120), "both agents shown ok in the fleet view", () => Task.FromResult(ingestion.Tail()));
 
             Volatile.Write(ref stopsBeating, true);
             var stopped = TimeProvider.System.GetTimestamp();

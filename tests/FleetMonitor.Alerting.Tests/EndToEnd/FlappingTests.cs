@@ -73,7 +73,7 @@ public sealed class FlappingTests
             .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
     }
 
-    internal static async Task<WebApplication> StartIngestionAsync(RabbitMqVhost vhost, TestDatabase database)
+    private static async Task<WebApplication> StartIngestionAsync(RabbitMqVhost vhost, TestDatabase database)
     {
         var builder = WebApplication.CreateBuilder();
         builder.Configuration.Sources.Clear();
