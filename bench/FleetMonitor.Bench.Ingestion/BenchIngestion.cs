@@ -31,20 +31,25 @@ internal static class BenchIngestion
         var app = builder.Build();
         app.MapServiceDefaults();
         await app.StartAsync();
-        using var health = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
 
         // Healthy once the bus declared its endpoints and bound them to the agents' exchange.
-        var deadline = TimeProvider.System.GetTimestamp();
+        await WaitHealthyAsync(app, "Ingestion");
+        return app;
+    }
+
+    /// <summary>Waits (up to a minute) until the started app's <c>/health</c> answers 200.</summary>
+    public static async Task WaitHealthyAsync(WebApplication app, string name)
+    {
+        using var health = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
+        var started = TimeProvider.System.GetTimestamp();
         while (!(await health.GetAsync("/health")).IsSuccessStatusCode)
         {
-            if (TimeProvider.System.GetElapsedTime(deadline) > TimeSpan.FromSeconds(60))
+            if (TimeProvider.System.GetElapsedTime(started) > TimeSpan.FromSeconds(60))
             {
-                throw new TimeoutException("Ingestion did not report healthy");
+                throw new TimeoutException($"{name} did not report healthy");
             }
 
             await Task.Delay(200);
         }
-
-        return app;
     }
 }

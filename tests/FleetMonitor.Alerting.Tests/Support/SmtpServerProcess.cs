@@ -34,14 +34,20 @@ public sealed class SmtpServerProcess : IAsyncDisposable
             : [];
     }
 
-    public static async Task<SmtpServerProcess> StartAsync()
+    public static Task<SmtpServerProcess> StartAsync() =>
+        StartAsync((port, mail) => ["-m", "aiosmtpd", "-n", "-l", $"127.0.0.1:{port}", "-c", "aiosmtpd.handlers.Mailbox", mail]);
+
+    /// <summary>A server that takes mail only after AUTH (PLAIN or LOGIN, without TLS) as <paramref name="user"/>.</summary>
+    public static Task<SmtpServerProcess> StartWithAuthAsync(string user, string password) =>
+        StartAsync((port, mail) => [Path.Combine(AppContext.BaseDirectory, "Support", "smtp_auth_server.py"), "127.0.0.1", $"{port}", mail, user, password]);
+
+    private static async Task<SmtpServerProcess> StartAsync(Func<int, string, string[]> arguments)
     {
         var folder = Directory.CreateTempSubdirectory("fleetmonitor-smtp-");
         for (var attempt = 0; ; attempt++)
         {
             var port = AlertmanagerProcess.FreePort();
-            var process = ChildProcess.Start(Python,
-                ["-m", "aiosmtpd", "-n", "-l", $"127.0.0.1:{port}", "-c", "aiosmtpd.handlers.Mailbox", Path.Combine(folder.FullName, "mail")]);
+            var process = ChildProcess.Start(Python, arguments(port, Path.Combine(folder.FullName, "mail")));
             var ready = await Eventually.WaitAsync(() => BannerAsync(process, port), state => state != "waiting", TimeSpan.FromSeconds(60), "the SMTP server's banner");
             if (ready == "ready")
             {
