@@ -140,7 +140,7 @@ public sealed class ExposureAbuseNetnsTests(ITestOutputHelper output) : IDisposa
     private async Task<Dictionary<string, double>> MetricsAsync()
     {
         using var http = NetnsSockets.HttpClient(_net.Internet);
-        var text = await http.GetStringAsync(new Uri($"{Url}/metrics"));
+        var text = await http.GetStringAsync(new Uri($"{ExposureReflector.ManagementUrl}/metrics"));
         return text.Split('\n')
             .Where(line => line.StartsWith("fleetmonitor_reflector_exposure_", StringComparison.Ordinal))
             .Select(line => line.Split(' '))

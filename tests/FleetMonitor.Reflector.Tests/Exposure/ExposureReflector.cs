@@ -21,11 +21,15 @@ internal static class ExposureReflector
 
     public static readonly string Url = $"http://{RouterTopology.InternetAddress}:{Port}";
 
+    /// <summary>Where the Reflector serves <c>/metrics</c> (its public <see cref="Url"/> answers 404 there).</summary>
+    public static readonly string ManagementUrl = $"http://{RouterTopology.InternetAddress}:9091";
+
     public static async Task<ReflectorProcess> StartAsync(RouterTopology net, params string[] settings)
     {
         var reflector = await ReflectorProcess.StartAsync(net.Internet, $"{RouterTopology.InternetAddress}:7000",
         [
             "--urls", Url,
+            $"--{ManagementEndpoint.SettingKey}={ManagementUrl}",
             $"--Reflector:Agents:Credentials:0:Username={Username}", $"--Reflector:Agents:Credentials:0:Password={Password}",
             $"--Reflector:Agents:Credentials:1:Username={OtherUsername}", $"--Reflector:Agents:Credentials:1:Password={OtherPassword}",
             .. settings,
