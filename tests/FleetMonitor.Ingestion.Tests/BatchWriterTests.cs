@@ -59,7 +59,36 @@ public sealed class BatchWriterTests
         Assert.False(write.IsCompleted, "the write completed before its batch was due");
 
         await writer.DisposeAsync();
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => write);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => write.WaitAsync(TimeSpan.FromSeconds(30)));
+    }
+
+    [Fact]
+    public async Task A_write_queued_to_a_writer_stopped_before_its_loop_ran_is_cancelled()
+    {
+        await using var db = await TestDatabase.CreateAsync(StorageDialect.Sqlite);
+        var time = TimeProvider.System;
+        var opts = Options.Create(new IngestionOptions());
+        var outbox = new StateChangeOutbox(db.Database, time);
+        using var relay = new StateChangeRelay(outbox, MassTransit.Bus.Factory.CreateUsingInMemory(_ => { }), new AlertingQueueDeclaration(Options.Create(new BusOptions())), opts, time, NullLogger<StateChangeRelay>.Instance);
+        using var writer = new ResultBatchWriter(new ResultStore(db.Database, outbox, time), relay, new IngestionMetrics(), opts, time, NullLogger<ResultBatchWriter>.Instance);
+
+        // A host stopping while it starts: the loop is started with a token that is already cancelled, so it may never run.
+        using var stopping = new CancellationTokenSource();
+        await stopping.CancelAsync();
+        try
+        {
+            await writer.StartAsync(stopping.Token);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        var write = writer.WriteAsync([TestResults.Make(Now())], CancellationToken.None);
+        await writer.StopAsync(CancellationToken.None);
+
+        // Bounded: a write nobody completes would hang here (as a consumer's delivery would, for ever).
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => write.WaitAsync(TimeSpan.FromSeconds(30)));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => writer.WriteAsync([TestResults.Make(Now())], CancellationToken.None));
     }
 
     [Fact]

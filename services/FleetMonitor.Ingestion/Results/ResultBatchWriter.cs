@@ -141,6 +141,30 @@ public sealed partial class ResultBatchWriter(
         }
     }
 
+    /// <summary>
+    /// Stops the writer. A host stopped right after it started can cancel <see cref="BackgroundService.ExecuteAsync"/>
+    /// before it ever ran (the base class starts it on the thread pool with the stopping token), so nothing would
+    /// complete what is queued: it is cancelled here once the loop is over, and nothing more is accepted.
+    /// </summary>
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await base.StopAsync(cancellationToken);
+        }
+        finally
+        {
+            _channel.Writer.TryComplete();
+            if (ExecuteTask is null || ExecuteTask.IsCompleted)
+            {
+                while (_channel.Reader.TryRead(out var item))
+                {
+                    item.Done.TrySetCanceled(CancellationToken.None);
+                }
+            }
+        }
+    }
+
     /// <summary>Writes one batch; completes every item whatever happens, and never throws.</summary>
     private async Task FlushAsync(List<Pending> batch, SemaphoreSlim flushes, CancellationToken cancellationToken)
     {
