@@ -68,13 +68,22 @@ public sealed class BrokerNode : IAsyncDisposable
     /// <summary>Runs rabbitmqctl against this node; throws with its output when it fails.</summary>
     public async Task<string> CtlAsync(params string[] args)
     {
-        var (code, output) = await RunAsync(["ctl", Directory, Name, .. args]);
-        if (code != 0)
+        // On a loaded machine the CLI can fail to reach a node that is up (its own Erlang VM starting slowly): asked again.
+        for (var attempt = 1; ; attempt++)
         {
-            throw new InvalidOperationException($"rabbitmqctl {string.Join(' ', args)} on {Name} failed: {output}");
-        }
+            var (code, output) = await RunAsync(["ctl", Directory, Name, .. args]);
+            if (code == 0)
+            {
+                return output;
+            }
 
-        return output;
+            if (attempt == 3)
+            {
+                throw new InvalidOperationException($"rabbitmqctl {string.Join(' ', args)} on {Name} failed {attempt} times: {output}");
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(2));
+        }
     }
 
     public async ValueTask DisposeAsync()

@@ -5,7 +5,9 @@ namespace FleetMonitor.Reflector.Tests.Support;
 /// <summary>Runs a short command (ip, iptables) to completion, with a time limit.</summary>
 internal static class Command
 {
-    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(20);
+    // Generous: ip and nft commands wait for the kernel's network lock, which namespaces being torn down (by this and
+    // other test runs) can hold for many seconds on a loaded machine.
+    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(120);
 
     /// <summary>Runs <paramref name="file"/> and returns its standard output; throws with its error output when it fails.</summary>
     public static string Run(string file, params string[] arguments)
