@@ -140,6 +140,20 @@ internal static class ExposureReflector
         var nmap = new Dictionary<string, string>(await Nmap.ScanAsync(net.Internet, RouterTopology.RouterWan, states.Keys, defaultTiming: nmapDefaultTiming));
         output.WriteLine($"nmap:  {Describe(nmap)}");
 
+        // open|filtered is nmap's "no answer", closed needs the router's port-unreachable. Where the router's ICMP rate limit
+        // (about one a second to us) ate that answer, nmap asks those ports again one at a time, paced to the limit, a
+        // few rounds at most: a port it still hears nothing from stays open|filtered, and so fails against the scan.
+        for (var round = 1; round <= Nmap.PacedRounds; round++)
+        {
+            var unanswered = nmap.Where(n => n.Value == ExposurePortState.OpenFiltered && n.Key.EndsWith("/udp", StringComparison.Ordinal)
+                && states.GetValueOrDefault(n.Key) == ExposurePortState.Closed).Select(n => n.Key).ToArray();
+            if (unanswered.Length == 0)
+                break;
+            foreach (var (port, state) in await Nmap.ScanAsync(net.Internet, RouterTopology.RouterWan, unanswered, pacedToIcmpLimit: true))
+                nmap[port] = state;
+            output.WriteLine($"nmap paced (round {round}) on {string.Join(", ", unanswered)}: {Describe(nmap)}");
+        }
+
         // nmap 7.93's plain UDP scan has no SIP payload: it sends 5060 an empty datagram, which a SIP server ignores.
         // Where it says open|filtered and the scan open, nmap's version detection (its own SIPOptions probe) decides.
         var undecided = nmap.Where(n => n.Value == ExposurePortState.OpenFiltered && states.GetValueOrDefault(n.Key) == ExposurePortState.Open).Select(n => n.Key).ToArray();

@@ -67,52 +67,66 @@ public sealed class NatHomeRouterNetnsTests(ITestOutputHelper output)
     }
 
     /// <summary>
-    /// The probe's process is stopped once mapping and filtering are decided (the router has passed the answer to mapping
-    /// test II, which is sent only after the filtering verdict) and continued after its deadline: it reports what it had
-    /// decided, not a bare <c>nat.incomplete</c>, and its <c>durationMs</c> is within the timeout although the wall clock
-    /// ran past it.
+    /// The probe's process is stopped once mapping and filtering are decided (it has read the answer to mapping test II,
+    /// which is sent only after the filtering verdict) and continued after its deadline: it reports what it had decided,
+    /// not a bare <c>nat.incomplete</c>, and its <c>durationMs</c> is within the timeout although the wall clock ran past it.
     /// </summary>
+    /// <remarks>
+    /// The stop follows the probe's own progress, not the clock: the client's INPUT chain counts the alternate address's
+    /// answer (the kernel queues it on the socket in the same pass), then the test waits until the probe's sockets have
+    /// nothing left to read. From there the lifetime trials (<c>max_lifetime_s</c> above what the timeout leaves) keep
+    /// the probe running until a few seconds before its deadline, so a slow machine has most of the 30 s to reach the
+    /// stop. The stall lasts until the deadline has certainly passed: the probe's clock starts before its first packet.
+    /// </remarks>
     [Fact]
     public async Task A_stall_past_the_deadline_keeps_what_was_decided()
     {
         using var net = NatTopology.Create(RouterNat.Masquerade);
         await using var reflector = await StunReflector.StartAsync(net);
+        const string sent = "fm-probe-sent";
         const string mapping2Reply = "fm-mapping2-reply";
-        net.CountFromWan(NatTopology.AlternateAddress, StunReflector.PrimaryPort, mapping2Reply);
+        net.CountClientSends(sent);
+        net.CountClientReceives(NatTopology.AlternateAddress, StunReflector.PrimaryPort, mapping2Reply);
 
-        // Long enough that a starved machine still reaches mapping test II before the deadline; the stall then outlasts it.
         // The agent's own `probe nat` runs it, so the result is what the agent sends (durationMs included).
-        var timeout = TimeSpan.FromSeconds(20);
+        var timeout = TimeSpan.FromSeconds(30);
         using var agent = AgentProbeProcess.Start(
             net.Client, "nat", StunReflector.Target, "--timeout", ((int)timeout.TotalSeconds).ToString(CultureInfo.InvariantCulture),
             "--username", StunReflector.Username, "--password", StunReflector.Password, "--max_lifetime_s", "60");
         var waited = Stopwatch.StartNew();
-        while (net.ForwardCount(mapping2Reply) == 0)
+        TimeSpan? firstSent = null;
+        TimeSpan? answered = null;
+        while (answered is null || !net.ClientReceiveQueuesEmpty())
         {
             if (agent.HasExited)
             {
-                // Its error output, when it failed to run at all.
                 var early = await agent.ResultAsync(TimeSpan.FromSeconds(10));
-                Assert.Fail("the probe ended before mapping test II was answered: " + JsonSerializer.Serialize(early, WireFormat.Options));
+                Assert.Fail($"the probe ended before the stall (first packet seen {firstSent?.TotalSeconds:0.0} s, mapping test II answered " +
+                    $"{answered?.TotalSeconds:0.0} s after the start): " + JsonSerializer.Serialize(early, WireFormat.Options));
             }
 
-            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(60), "mapping test II was never answered");
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(90), "mapping test II was never answered and read");
+            if (firstSent is null && net.ClientCount("OUTPUT", sent) > 0)
+                firstSent = waited.Elapsed;
+            if (answered is null && net.ClientCount("INPUT", mapping2Reply) > 0)
+                answered = waited.Elapsed;
             await Task.Delay(50);
         }
 
-        // The answer is on the way to the process: a moment for it to read it, then the stall.
-        await Task.Delay(TimeSpan.FromMilliseconds(1500));
-        Assert.False(agent.HasExited, "the probe ended before the stall");
-        var stoppedAt = waited.Elapsed;
         agent.Signal("STOP");
-        await Task.Delay(timeout + TimeSpan.FromSeconds(2));
+        var stoppedAt = waited.Elapsed;
+        // The probe's deadline is at most `timeout` after its first packet (its clock started before it).
+        var deadlinePassed = (firstSent ?? stoppedAt) + timeout + TimeSpan.FromSeconds(1);
+        var stall = deadlinePassed - waited.Elapsed;
+        if (stall > TimeSpan.Zero)
+            await Task.Delay(stall);
         agent.Signal("CONT");
         var observation = await agent.ResultAsync(TimeSpan.FromSeconds(60));
         var wall = waited.Elapsed;
-        output.WriteLine($"stopped {stoppedAt.TotalSeconds:0.0} s after the start, continued {(timeout + TimeSpan.FromSeconds(2)).TotalSeconds:0} s later, ended after {wall.TotalSeconds:0.0} s");
+        output.WriteLine($"first packet {firstSent?.TotalSeconds:0.0} s, mapping test II answered {answered?.TotalSeconds:0.0} s, stopped {stoppedAt.TotalSeconds:0.0} s, continued {deadlinePassed.TotalSeconds:0.0} s, ended {wall.TotalSeconds:0.0} s after the start");
         output.WriteLine(JsonSerializer.Serialize(observation, WireFormat.Options));
 
-        // The run's wall clock passed the timeout (a 22 s stall inside a 20 s run); durationMs is the timeout.
+        // The run's wall clock passed the timeout (the stall outlasted the deadline); durationMs is the timeout.
         Assert.True(wall > timeout, $"ended after {wall}");
         Assert.Equal(timeout.TotalMilliseconds, observation.DurationMs);
         Assert.Equal("endpoint_independent", observation.Facts["nat_mapping"]);

@@ -172,17 +172,29 @@ internal sealed class NatTopology : IDisposable
             _hostUdpTimeoutToRestore = hostBefore;
     }
 
-    /// <summary>Counts, in the router's FORWARD chain, UDP from <paramref name="source"/> on the WAN (a rule without a verdict, inserted first).</summary>
-    public void CountFromWan(string source, int sourcePort, string comment) =>
-        Iptables("-I", "FORWARD", "1", "-i", "wan0", "-s", source, "-p", "udp", "--sport", $"{sourcePort}", "-m", "comment", "--comment", comment);
+    /// <summary>Counts, in the client's OUTPUT chain, the UDP it sends towards the internet namespace (a rule without a verdict).</summary>
+    public void CountClientSends(string comment) =>
+        ClientIptables("-I", "OUTPUT", "1", "-p", "udp", "-d", "203.0.113.0/24", "-m", "comment", "--comment", comment);
 
-    /// <summary>Packets counted by the FORWARD rule with <paramref name="comment"/>.</summary>
-    public long ForwardCount(string comment)
-    {
-        var listing = NetnsTopology.Exec(Router, NatPrerequisites.Tool("iptables"), "-L", "FORWARD", "-n", "-v", "-x");
-        var line = listing.Split('\n').Single(l => l.Contains($"/* {comment} */", StringComparison.Ordinal));
-        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[0], CultureInfo.InvariantCulture);
-    }
+    /// <summary>
+    /// Counts, in the client's INPUT chain, UDP from <paramref name="source"/>: the hook runs just before the datagram is
+    /// queued on its socket, in the same pass through the kernel.
+    /// </summary>
+    public void CountClientReceives(string source, int sourcePort, string comment) =>
+        ClientIptables("-I", "INPUT", "1", "-s", source, "-p", "udp", "--sport", $"{sourcePort}", "-m", "comment", "--comment", comment);
+
+    /// <summary>Packets counted by the client's rule with <paramref name="comment"/> in <paramref name="chain"/>.</summary>
+    public long ClientCount(string chain, string comment) =>
+        Counted(NetnsTopology.Exec(Client, NatPrerequisites.Tool("iptables"), "-L", chain, "-n", "-v", "-x"), comment);
+
+    /// <summary>
+    /// Whether every UDP socket in the client namespace has an empty receive queue (<c>ss</c>'s Recv-Q): all datagrams the
+    /// kernel delivered to the probe's sockets have been read by the probe.
+    /// </summary>
+    public bool ClientReceiveQueuesEmpty() =>
+        NetnsTopology.Exec(Client, NatPrerequisites.Tool("ss"), "-H", "-u", "-a", "-n")
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .All(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries) is [_, "0", ..]);
 
     /// <summary>
     /// Empties the <see cref="RouterNat.HostWideAddressFilter"/>'s list of addresses the LAN has sent to, so that a probe
@@ -195,5 +207,13 @@ internal sealed class NatTopology : IDisposable
     public string HostWideFilterList() =>
         NetnsTopology.Exec(Router, Command.Find("cat") ?? "/bin/cat", "/proc/net/xt_recent/fm-sent");
 
+    private static long Counted(string listing, string comment)
+    {
+        var line = listing.Split('\n').Single(l => l.Contains($"/* {comment} */", StringComparison.Ordinal));
+        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[0], CultureInfo.InvariantCulture);
+    }
+
     private void Iptables(params string[] arguments) => NetnsTopology.Exec(Router, NatPrerequisites.Tool("iptables"), arguments);
+
+    private void ClientIptables(params string[] arguments) => NetnsTopology.Exec(Client, NatPrerequisites.Tool("iptables"), arguments);
 }
