@@ -27,7 +27,7 @@ public sealed class ProbeDefinitionOptions
 
     public string TimeZone { get; set; } = "UTC";
 
-    /// <summary>Seconds the run may take; unset means the kind's default (<see cref="FleetMonitor.Probes.ProbeKindSpecs"/>: nat 130 s, exposure and upnp 30 s, ...).</summary>
+    /// <summary>Seconds the run may take; unset means the kind's default (<see cref="FleetMonitor.Probes.ProbeKindSpecs"/>: nat 130 s, upnp 60 s, exposure 30 s, ...).</summary>
     [Range(1, 600)]
     public int? TimeoutSeconds { get; set; }
 

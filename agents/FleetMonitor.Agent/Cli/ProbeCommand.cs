@@ -13,7 +13,7 @@ internal static class ProbeCommand
 {
     private static readonly Option<int?> Timeout = new("--timeout")
     {
-        Description = "seconds the whole probe may take (1-600); default: the kind's own (nat 130, exposure and upnp 30, media 15, others 10)",
+        Description = "seconds the whole probe may take (1-600); default: the kind's own (nat 130, upnp 60, exposure 30, media 15, others 10)",
         Recursive = true,
         CustomParser = r =>
         {

@@ -30,6 +30,9 @@ public sealed class UpnpProbe(TimeProvider timeProvider) : IProbe
     /// <summary>The most mappings read (GetGenericPortMappingEntry 0 .. this - 1).</summary>
     public const int MappingCap = 256;
 
+    /// <summary>How many GetGenericPortMappingEntry calls are in flight at once: few, as a home router's web server is small.</summary>
+    private const int ConcurrentReads = 4;
+
     /// <summary>UPnP error 713, SpecifiedArrayIndexInvalid: the index is past the last mapping.</summary>
     private const int ArrayIndexInvalid = 713;
 
@@ -187,34 +190,78 @@ public sealed class UpnpProbe(TimeProvider timeProvider) : IProbe
         }
     }
 
-    /// <summary>GetGenericPortMappingEntry from index 0 until the IGD says there are no more, into <paramref name="mappings"/> as they come.</summary>
+    /// <summary>
+    /// GetGenericPortMappingEntry from index 0 until the IGD says there are no more, into <paramref name="mappings"/> in
+    /// index order as they come.
+    /// </summary>
+    /// <remarks>
+    /// Up to <see cref="ConcurrentReads"/> indexes are asked at once, each on its own connection (an IGD answers one
+    /// action per connection, and a busy one is slow to each): a slow IGD or machine then costs one wait per few
+    /// mappings, not per mapping. The first index that fails ends the list and the reads past it are dropped. When
+    /// <paramref name="token"/> fires, the later reads that had already been answered are kept as well.
+    /// </remarks>
     private static async Task ReadMappingsAsync(
         UpnpSoapClient soap, int maxMappings, List<UpnpPortMapping> mappings, ObservationBuilder observation, CancellationToken token)
     {
-        for (var index = 0; index < maxMappings; index++)
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(token);
+        var window = new Queue<Task<UpnpSoapResult>>();
+        var next = 0;
+        try
         {
-            var entry = await soap.CallAsync("GetGenericPortMappingEntry", [("NewPortMappingIndex", index.ToString(CultureInfo.InvariantCulture))], token);
-            if (!entry.Succeeded)
+            while (true)
             {
-                // 713 (or 714, NoSuchEntryInArray, from some IGDs) ends the list; anything else is a broken IGD.
-                if (entry.ErrorCode is not (ArrayIndexInvalid or 714))
-                    observation.Degrade(FindingCodes.UpnpFailed, $"reading mapping {index} failed: {entry.Error}");
-                return;
-            }
+                while (next < maxMappings && window.Count < ConcurrentReads)
+                    window.Enqueue(soap.CallAsync("GetGenericPortMappingEntry", [("NewPortMappingIndex", next++.ToString(CultureInfo.InvariantCulture))], stop.Token));
+                if (window.Count == 0)
+                    return;
 
-            mappings.Add(new UpnpPortMapping(
-                entry.Argument("NewRemoteHost"),
-                int.TryParse(entry.Argument("NewExternalPort"), NumberStyles.None, CultureInfo.InvariantCulture, out var externalPort) ? externalPort : 0,
-                entry.Argument("NewProtocol").ToUpperInvariant(),
-                int.TryParse(entry.Argument("NewInternalPort"), NumberStyles.None, CultureInfo.InvariantCulture, out var internalPort) ? internalPort : 0,
-                entry.Argument("NewInternalClient"),
-                entry.Argument("NewEnabled") is "1" or "true",
-                entry.Argument("NewPortMappingDescription"),
-                long.TryParse(entry.Argument("NewLeaseDuration"), NumberStyles.None, CultureInfo.InvariantCulture, out var lease) ? lease : 0));
-            if (index == maxMappings - 1)
-                observation.Add(FindingCodes.UpnpMappingsTruncated, ProbeOutcome.Ok, $"the IGD has more than {maxMappings} mappings; only those were read");
+                var index = next - window.Count;
+                var entry = await window.Dequeue();
+                if (!entry.Succeeded)
+                {
+                    // 713 (or 714, NoSuchEntryInArray, from some IGDs) ends the list; anything else is a broken IGD.
+                    if (entry.ErrorCode is not (ArrayIndexInvalid or 714))
+                        observation.Degrade(FindingCodes.UpnpFailed, $"reading mapping {index} failed: {entry.Error}");
+                    return;
+                }
+
+                mappings.Add(Mapping(entry));
+                if (index == maxMappings - 1)
+                    observation.Add(FindingCodes.UpnpMappingsTruncated, ProbeOutcome.Ok, $"the IGD has more than {maxMappings} mappings; only those were read");
+            }
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            foreach (var answered in window.Where(t => t.IsCompletedSuccessfully && t.Result.Succeeded))
+                mappings.Add(Mapping(answered.Result));
+            throw;
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            foreach (var pending in window)
+            {
+                try
+                {
+                    await pending;
+                }
+                catch (Exception e) when (e is OperationCanceledException or HttpRequestException or IOException)
+                {
+                    // Past the end of the list or the deadline: nobody waits for it.
+                }
+            }
         }
     }
+
+    private static UpnpPortMapping Mapping(UpnpSoapResult entry) => new(
+        entry.Argument("NewRemoteHost"),
+        int.TryParse(entry.Argument("NewExternalPort"), NumberStyles.None, CultureInfo.InvariantCulture, out var externalPort) ? externalPort : 0,
+        entry.Argument("NewProtocol").ToUpperInvariant(),
+        int.TryParse(entry.Argument("NewInternalPort"), NumberStyles.None, CultureInfo.InvariantCulture, out var internalPort) ? internalPort : 0,
+        entry.Argument("NewInternalClient"),
+        entry.Argument("NewEnabled") is "1" or "true",
+        entry.Argument("NewPortMappingDescription"),
+        long.TryParse(entry.Argument("NewLeaseDuration"), NumberStyles.None, CultureInfo.InvariantCulture, out var lease) ? lease : 0);
 
     /// <summary>This machine's unicast addresses, to tell its own mappings from other devices'.</summary>
     private static HashSet<IPAddress> LocalAddresses()

@@ -10,7 +10,7 @@ public sealed class ProbeExecutorTests
     [Theory]
     [InlineData("nat", null, 130)]
     [InlineData("exposure", null, 30)]
-    [InlineData("upnp", null, 30)]
+    [InlineData("upnp", null, 60)]
     [InlineData("tcp", null, 10)]
     [InlineData("nat", 12, 12)]
     public async Task An_unset_timeout_is_the_kinds_default_and_a_set_one_is_kept(string kind, int? seconds, int expected)

@@ -9,7 +9,7 @@ namespace FleetMonitor.Reflector.Tests.Upnp;
 /// <summary>
 /// A small HTTP proxy on the router's LAN address in front of miniupnpd's description and control URLs: it passes each
 /// request on (one request per connection) and rewrites miniupnpd's own address:port in the answers to its own, until it
-/// has passed <c>answer</c> GetGenericPortMappingEntry answers; from then on it reads such requests and never answers,
+/// answers GetGenericPortMappingEntry for the indexes below <c>answer</c>; a request for any later index it reads and never answers,
 /// like an IGD that stalls half-way through the list. Deterministic where stopping the daemon at the right moment is not.
 /// </summary>
 internal sealed class IgdStallingProxy : IAsyncDisposable
@@ -73,7 +73,7 @@ internal sealed class IgdStallingProxy : IAsyncDisposable
             var isEntry = head.Contains(EntryAction, StringComparison.Ordinal);
             lock (_held)
             {
-                if (isEntry && _answered >= _answer)
+                if (isEntry && EntryIndex(request) >= _answer)
                 {
                     hold = true;
                     Held++;
@@ -132,6 +132,13 @@ internal sealed class IgdStallingProxy : IAsyncDisposable
         while ((read = await socket.ReceiveAsync(chunk, cancellationToken)) > 0)
             memory.Write(chunk, 0, read);
         return memory.ToArray();
+    }
+
+    /// <summary>The NewPortMappingIndex a GetGenericPortMappingEntry request asks for.</summary>
+    private static int EntryIndex(byte[] request)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(Encoding.UTF8.GetString(request), "<NewPortMappingIndex>(\\d+)</NewPortMappingIndex>");
+        return match.Success ? int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) : throw new InvalidDataException("a GetGenericPortMappingEntry request without NewPortMappingIndex");
     }
 
     /// <summary>The length of the head including its blank line, or 0 when it has not all arrived.</summary>

@@ -60,9 +60,10 @@ public sealed class UpnpNetnsTests(ITestOutputHelper output) : IDisposable
     }
 
     /// <summary>
-    /// The IGD stops answering half-way through the list (a proxy in front of miniupnpd passes five
-    /// GetGenericPortMappingEntry answers, then reads the sixth request and never answers it): at its deadline the probe
-    /// reports the five mappings it read, with their findings, and <c>upnp.incomplete</c>, instead of a bare <c>upnp.failed</c>.
+    /// The IGD stops answering half-way through the list (a proxy in front of miniupnpd answers GetGenericPortMappingEntry
+    /// for indexes 0-4, then reads the requests for later indexes, which the probe has in flight a few at a time, and
+    /// never answers them): at its deadline the probe reports the five mappings it read, with their findings, and
+    /// <c>upnp.incomplete</c>, instead of a bare <c>upnp.failed</c>.
     /// </summary>
     [Fact]
     public async Task A_deadline_in_the_middle_of_the_list_keeps_the_mappings_read()
@@ -87,7 +88,7 @@ public sealed class UpnpNetnsTests(ITestOutputHelper output) : IDisposable
         Assert.True(truth.SetEquals(Listed(whole)), $"without the proxy: {string.Join("; ", Listed(whole))}");
         Assert.DoesNotContain(FindingCodes.UpnpIncomplete, whole.Findings);
         Assert.Equal(5, proxy.Answered);
-        Assert.Equal(1, proxy.Held);
+        Assert.True(proxy.Held >= 1, "no request past index 4 reached the proxy");
         Assert.Contains(FindingCodes.UpnpIncomplete, cut.Findings);
         Assert.DoesNotContain(FindingCodes.UpnpFailed, cut.Findings);
         Assert.Equal(RouterTopology.RouterWan, cut.Facts["external_address"]);
@@ -121,7 +122,9 @@ public sealed class UpnpNetnsTests(ITestOutputHelper output) : IDisposable
 
         var timeout = ProbeKindSpecs.All["upnp"].DefaultTimeout;
         var started = System.Diagnostics.Stopwatch.StartNew();
-        var observation = await NetnsProbe.RunAsync(_net.Client, "upnp", "ssdp", timeout, new Dictionary<string, string>());
+        // The IGD's description URL, not an SSDP search: the list is what this test reads (the other tests search), and
+        // under a load of 30 a busy miniupnpd once let the 2 s search go unanswered.
+        var observation = await NetnsProbe.RunAsync(_net.Client, "upnp", MiniupnpdRouter.DescriptionUrl, timeout, new Dictionary<string, string>());
         var read = Listed(observation);
         output.WriteLine($"{read.Count} of {truth.Count} read in {started.Elapsed.TotalSeconds:F1} s (timeout {timeout.TotalSeconds} s); {observation.Outcome} {string.Join(", ", observation.Findings)}");
 
