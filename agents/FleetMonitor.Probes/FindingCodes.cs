@@ -1,3 +1,5 @@
+using FleetMonitor.Protocols.Exposure;
+
 namespace FleetMonitor.Probes;
 
 /// <summary>The finding codes the probes in this library emit, so that agents, services and tests spell them alike.</summary>
@@ -277,5 +279,5 @@ public static class FindingCodes
     public static string SipStatus(int code) => $"sip.status.{code}";
 
     /// <summary>An open port on the site's public address, such as <c>exposure.open.5060/udp</c>.</summary>
-    public static string ExposureOpen(Exposure.ExposurePort port) => $"exposure.open.{port}";
+    public static string ExposureOpen(ExposurePort port) => $"exposure.open.{port}";
 }

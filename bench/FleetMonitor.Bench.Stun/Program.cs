@@ -3,8 +3,8 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
-using FleetMonitor.Probes.Stun;
 using FleetMonitor.Probes.Tests.Stun;
+using FleetMonitor.Protocols.Stun;
 
 // Usage: dotnet run -c Release --project bench/FleetMonitor.Bench.Stun -- fuzz [inputs=10000000] [seed=1] [threads=cores]
 //        dotnet run -c Release --project bench/FleetMonitor.Bench.Stun -- parse [iterations=1000000]

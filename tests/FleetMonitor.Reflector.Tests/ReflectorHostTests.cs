@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
-using FleetMonitor.Probes.Media;
+using FleetMonitor.Protocols.Media;
 using FleetMonitor.Reflector.Echo;
 using FleetMonitor.ServiceDefaults;
 using Microsoft.AspNetCore.Builder;

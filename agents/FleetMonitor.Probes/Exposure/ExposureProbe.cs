@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using FleetMonitor.Contracts;
+using FleetMonitor.Protocols.Exposure;
 
 namespace FleetMonitor.Probes.Exposure;
 

@@ -3,7 +3,8 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using FleetMonitor.Probes.Net;
-using FleetMonitor.Probes.Tcp;
+using FleetMonitor.Protocols.Media;
+using FleetMonitor.Protocols.Tcp;
 
 namespace FleetMonitor.Probes.Media;
 

@@ -1,3 +1,5 @@
+using FleetMonitor.Protocols.Media;
+
 namespace FleetMonitor.Probes.Media;
 
 /// <summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using FleetMonitor.Protocols.Media;
 
 namespace FleetMonitor.Probes.Media;
 

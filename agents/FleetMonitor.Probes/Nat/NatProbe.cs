@@ -1,8 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
 using FleetMonitor.Probes.Net;
-using FleetMonitor.Probes.Stun;
-using FleetMonitor.Probes.Tcp;
+using FleetMonitor.Protocols.Stun;
+using FleetMonitor.Protocols.Tcp;
 
 namespace FleetMonitor.Probes.Nat;
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using FleetMonitor.Protocols.Stun;
 
 namespace FleetMonitor.Probes.Nat;
 
@@ -29,7 +30,7 @@ internal sealed record NatProbeSettings
             error = "username and password come together: give both or neither";
         else if (!string.IsNullOrEmpty(password) && !IsPrintableAscii(password))
             error = "password must be printable ASCII (the STUN short-term key is its bytes)";
-        else if (!string.IsNullOrEmpty(username) && System.Text.Encoding.UTF8.GetByteCount(username) > Stun.StunMessageWriter.MaxUsernameBytes)
+        else if (!string.IsNullOrEmpty(username) && System.Text.Encoding.UTF8.GetByteCount(username) > StunMessageWriter.MaxUsernameBytes)
             error = "username is too long for STUN's USERNAME";
 
         var defaults = RetransmissionSchedule.Default;

@@ -1,3 +1,5 @@
+using FleetMonitor.Protocols.Stun;
+
 namespace FleetMonitor.Probes.Nat;
 
 /// <summary>
@@ -11,13 +13,13 @@ internal sealed record StunOutcome(StunReceived? Answer, bool OnReceiver, int Tr
 {
     public long? FirstSentAt { get; init; }
 
-    public bool IsSuccess => Answer?.Message.Type.Class == Stun.StunClass.SuccessResponse;
+    public bool IsSuccess => Answer?.Message.Type.Class == StunClass.SuccessResponse;
 
-    public int? ErrorCode => Answer?.Message.Type.Class == Stun.StunClass.ErrorResponse ? Answer.Message.ErrorCode?.Code ?? 0 : null;
+    public int? ErrorCode => Answer?.Message.Type.Class == StunClass.ErrorResponse ? Answer.Message.ErrorCode?.Code ?? 0 : null;
 
     /// <summary>The silent or unanswerable outcomes as a test result; answers are judged by the caller.</summary>
     public StunTestResult Silence => Conclusive ? StunTestResult.NoResponse : StunTestResult.Inconclusive;
 
     /// <summary>The test result of an error answer.</summary>
-    public StunTestResult Error => ErrorCode == Stun.StunErrorCode.Unauthenticated ? StunTestResult.Unauthorized : StunTestResult.ErrorResponse;
+    public StunTestResult Error => ErrorCode == StunErrorCode.Unauthenticated ? StunTestResult.Unauthorized : StunTestResult.ErrorResponse;
 }

@@ -1,5 +1,5 @@
 using System.Net;
-using FleetMonitor.Probes.Stun;
+using FleetMonitor.Protocols.Stun;
 
 namespace FleetMonitor.Probes.Nat;
 

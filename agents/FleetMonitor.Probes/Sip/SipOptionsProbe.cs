@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using FleetMonitor.Contracts;
 using FleetMonitor.Probes.Net;
 using FleetMonitor.Probes.Tls;
+using FleetMonitor.Protocols.Sip;
 
 namespace FleetMonitor.Probes.Sip;
 

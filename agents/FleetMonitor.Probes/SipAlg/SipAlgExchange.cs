@@ -3,6 +3,8 @@ using System.Net;
 using System.Net.Sockets;
 using FleetMonitor.Probes.Net;
 using FleetMonitor.Probes.Sip;
+using FleetMonitor.Protocols.Sip;
+using FleetMonitor.Protocols.SipAlg;
 
 namespace FleetMonitor.Probes.SipAlg;
 

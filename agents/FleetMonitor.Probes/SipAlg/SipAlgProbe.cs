@@ -3,7 +3,8 @@ using System.Net;
 using System.Security.Cryptography;
 using FleetMonitor.Contracts;
 using FleetMonitor.Probes.Net;
-using FleetMonitor.Probes.Sip;
+using FleetMonitor.Protocols.Sip;
+using FleetMonitor.Protocols.SipAlg;
 
 namespace FleetMonitor.Probes.SipAlg;
 

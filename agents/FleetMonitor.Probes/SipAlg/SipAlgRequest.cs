@@ -3,7 +3,8 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
-using FleetMonitor.Probes.Sip;
+using FleetMonitor.Protocols.Sip;
+using FleetMonitor.Protocols.SipAlg;
 
 namespace FleetMonitor.Probes.SipAlg;
 

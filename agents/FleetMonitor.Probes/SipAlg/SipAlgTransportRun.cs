@@ -1,6 +1,7 @@
 using System.Net;
 using FleetMonitor.Probes.Net;
-using FleetMonitor.Probes.Sip;
+using FleetMonitor.Protocols.Sip;
+using FleetMonitor.Protocols.SipAlg;
 
 namespace FleetMonitor.Probes.SipAlg;
 

@@ -1,5 +1,6 @@
 using FleetMonitor.Probes.Net;
 using FleetMonitor.Probes.Tls;
+using FleetMonitor.Protocols.Tcp;
 
 namespace FleetMonitor.Probes.Tcp;
 

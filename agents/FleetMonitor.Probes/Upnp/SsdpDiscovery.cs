@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using FleetMonitor.Protocols.Upnp;
 
 namespace FleetMonitor.Probes.Upnp;
 

@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Net;
 using System.Net.NetworkInformation;
 using FleetMonitor.Contracts;
+using FleetMonitor.Protocols.Exposure;
+using FleetMonitor.Protocols.Upnp;
 
 namespace FleetMonitor.Probes.Upnp;
 
@@ -74,8 +76,8 @@ public sealed class UpnpProbe(TimeProvider timeProvider) : IProbe
         if (request.Parameters.TryGetValue("rtp_range", out var rtpText))
         {
             var dash = rtpText.IndexOf('-', StringComparison.Ordinal);
-            if (dash <= 0 || !Exposure.ExposurePort.TryParseNumber(rtpText[..dash].Trim(), out var first)
-                || !Exposure.ExposurePort.TryParseNumber(rtpText[(dash + 1)..].Trim(), out var last) || first > last)
+            if (dash <= 0 || !ExposurePort.TryParseNumber(rtpText[..dash].Trim(), out var first)
+                || !ExposurePort.TryParseNumber(rtpText[(dash + 1)..].Trim(), out var last) || first > last)
             {
                 return ObservationBuilder.Invalid(FindingCodes.InvalidParameter, $"rtp_range must be first-last, not '{rtpText}'");
             }

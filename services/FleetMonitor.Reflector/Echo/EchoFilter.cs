@@ -1,5 +1,5 @@
 using System.Net;
-using FleetMonitor.Probes.Media;
+using FleetMonitor.Protocols.Media;
 
 namespace FleetMonitor.Reflector.Echo;
 

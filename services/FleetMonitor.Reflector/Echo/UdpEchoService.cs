@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
-using FleetMonitor.Probes.Media;
+using FleetMonitor.Protocols.Media;
 using Microsoft.Extensions.Options;
 
 namespace FleetMonitor.Reflector.Echo;

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
-using FleetMonitor.Probes.Exposure;
+using FleetMonitor.Protocols.Exposure;
 using Microsoft.Extensions.Options;
 
 namespace FleetMonitor.Reflector.Exposure;

@@ -1,4 +1,4 @@
-using FleetMonitor.Probes.Exposure;
+using FleetMonitor.Protocols.Exposure;
 
 namespace FleetMonitor.Reflector.Exposure;
 

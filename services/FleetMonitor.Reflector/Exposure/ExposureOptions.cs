@@ -1,5 +1,5 @@
 using System.ComponentModel.DataAnnotations;
-using FleetMonitor.Probes.Exposure;
+using FleetMonitor.Protocols.Exposure;
 
 namespace FleetMonitor.Reflector.Exposure;
 

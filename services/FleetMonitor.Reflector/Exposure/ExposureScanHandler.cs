@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
-using FleetMonitor.Probes.Exposure;
+using FleetMonitor.Protocols.Exposure;
 using FleetMonitor.Reflector.Auth;
 using FleetMonitor.Reflector.Echo;
 using Microsoft.Extensions.Options;

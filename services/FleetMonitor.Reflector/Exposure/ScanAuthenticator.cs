@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using FleetMonitor.Probes.Exposure;
+using FleetMonitor.Protocols.Exposure;
 using FleetMonitor.Reflector.Auth;
 
 namespace FleetMonitor.Reflector.Exposure;

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using FleetMonitor.Probes.Sip;
+using FleetMonitor.Protocols.Sip;
 
 namespace FleetMonitor.Reflector.Exposure;
 

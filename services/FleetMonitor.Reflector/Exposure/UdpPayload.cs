@@ -2,8 +2,8 @@ using System.Buffers.Binary;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
-using FleetMonitor.Probes.Sip;
-using FleetMonitor.Probes.Upnp;
+using FleetMonitor.Protocols.Sip;
+using FleetMonitor.Protocols.Upnp;
 
 namespace FleetMonitor.Reflector.Exposure;
 

@@ -2,8 +2,8 @@ using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
-using FleetMonitor.Probes.Sip;
-using FleetMonitor.Probes.SipAlg;
+using FleetMonitor.Protocols.Sip;
+using FleetMonitor.Protocols.SipAlg;
 
 namespace FleetMonitor.Reflector.SipMirror;
 

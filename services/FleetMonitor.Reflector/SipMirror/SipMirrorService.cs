@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
-using FleetMonitor.Probes.Sip;
+using FleetMonitor.Protocols.Sip;
 using FleetMonitor.Reflector.Echo;
 using Microsoft.Extensions.Options;
 

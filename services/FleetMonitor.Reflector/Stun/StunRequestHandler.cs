@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using System.Net;
-using FleetMonitor.Probes.Stun;
+using FleetMonitor.Protocols.Stun;
 using FleetMonitor.Reflector.Auth;
 
 namespace FleetMonitor.Reflector.Stun;

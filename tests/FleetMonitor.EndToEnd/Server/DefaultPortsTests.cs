@@ -76,7 +76,7 @@ public sealed class DefaultPortsTests
         }
 
         using var unsigned = new StringContent("{}", Encoding.UTF8, "application/json");
-        var scan = await http.PostAsync($"http://localhost:5084{FleetMonitor.Probes.Exposure.ExposureScanProtocol.Path}", unsigned);
+        var scan = await http.PostAsync($"http://localhost:5084{FleetMonitor.Protocols.Exposure.ExposureScanProtocol.Path}", unsigned);
         Assert.Equal(HttpStatusCode.BadRequest, scan.StatusCode); // there, and refusing an empty request
         Assert.False(reflector.HasExited, reflector.Output);
     }

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using FleetMonitor.Probes.Exposure;
+using FleetMonitor.Protocols.Exposure;
 
 namespace FleetMonitor.Probes.Tests.Exposure;
 

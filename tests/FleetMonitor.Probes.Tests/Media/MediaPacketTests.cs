@@ -1,4 +1,4 @@
-using FleetMonitor.Probes.Media;
+using FleetMonitor.Protocols.Media;
 
 namespace FleetMonitor.Probes.Tests.Media;
 

@@ -5,6 +5,7 @@ using System.Net.Sockets;
 using FleetMonitor.Contracts;
 using FleetMonitor.Probes.Media;
 using FleetMonitor.Probes.Tests.Support;
+using FleetMonitor.Protocols.Media;
 
 namespace FleetMonitor.Probes.Tests.Media;
 

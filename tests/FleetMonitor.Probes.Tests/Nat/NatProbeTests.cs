@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using FleetMonitor.Contracts;
 using FleetMonitor.Probes.Nat;
-using FleetMonitor.Probes.Stun;
+using FleetMonitor.Protocols.Stun;
 
 namespace FleetMonitor.Probes.Tests.Nat;
 

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text;
-using FleetMonitor.Probes.Sip;
+using FleetMonitor.Protocols.Sip;
 
 namespace FleetMonitor.Probes.Tests.Sip;
 

@@ -1,5 +1,5 @@
 using System.Text;
-using FleetMonitor.Probes.Sip;
+using FleetMonitor.Protocols.Sip;
 
 namespace FleetMonitor.Probes.Tests.Sip;
 

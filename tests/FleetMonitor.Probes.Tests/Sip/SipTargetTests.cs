@@ -1,4 +1,4 @@
-using FleetMonitor.Probes.Sip;
+using FleetMonitor.Protocols.Sip;
 
 namespace FleetMonitor.Probes.Tests.Sip;
 

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using FleetMonitor.Contracts;
 using FleetMonitor.Probes.SipAlg;
 using FleetMonitor.Probes.Tests.Sip;
+using FleetMonitor.Protocols.SipAlg;
 using Microsoft.Extensions.Time.Testing;
 
 namespace FleetMonitor.Probes.Tests.SipAlg;
@@ -159,8 +160,8 @@ public sealed class SipAlgProbeTests
     [Fact]
     public void Transports_default_to_udp_then_tcp_and_keep_the_order_given()
     {
-        Assert.Equal([Probes.Sip.SipTransport.Udp, Probes.Sip.SipTransport.Tcp], SipAlgProbe.ParseTransports(null));
-        Assert.Equal([Probes.Sip.SipTransport.Tcp, Probes.Sip.SipTransport.Udp], SipAlgProbe.ParseTransports(" TCP , udp"));
+        Assert.Equal([Protocols.Sip.SipTransport.Udp, Protocols.Sip.SipTransport.Tcp], SipAlgProbe.ParseTransports(null));
+        Assert.Equal([Protocols.Sip.SipTransport.Tcp, Protocols.Sip.SipTransport.Udp], SipAlgProbe.ParseTransports(" TCP , udp"));
     }
 
     [Fact]

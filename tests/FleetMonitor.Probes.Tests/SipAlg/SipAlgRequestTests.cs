@@ -1,7 +1,8 @@
 using System.Net;
 using System.Text;
-using FleetMonitor.Probes.Sip;
 using FleetMonitor.Probes.SipAlg;
+using FleetMonitor.Protocols.Sip;
+using FleetMonitor.Protocols.SipAlg;
 
 namespace FleetMonitor.Probes.Tests.SipAlg;
 

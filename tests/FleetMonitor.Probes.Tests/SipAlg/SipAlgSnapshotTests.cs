@@ -1,8 +1,9 @@
 using System.Buffers.Text;
 using System.Net;
 using System.Text;
-using FleetMonitor.Probes.Sip;
 using FleetMonitor.Probes.SipAlg;
+using FleetMonitor.Protocols.Sip;
+using FleetMonitor.Protocols.SipAlg;
 
 namespace FleetMonitor.Probes.Tests.SipAlg;
 

@@ -1,5 +1,5 @@
 using System.Net;
-using FleetMonitor.Probes.SipAlg;
+using FleetMonitor.Protocols.SipAlg;
 
 namespace FleetMonitor.Probes.Tests.SipAlg;
 

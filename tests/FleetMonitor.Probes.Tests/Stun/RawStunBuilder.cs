@@ -1,5 +1,5 @@
 using System.Buffers.Binary;
-using FleetMonitor.Probes.Stun;
+using FleetMonitor.Protocols.Stun;
 
 namespace FleetMonitor.Probes.Tests.Stun;
 

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using System.Net;
-using FleetMonitor.Probes.Stun;
+using FleetMonitor.Protocols.Stun;
 
 namespace FleetMonitor.Probes.Tests.Stun;
 

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text;
-using FleetMonitor.Probes.Stun;
+using FleetMonitor.Protocols.Stun;
 
 namespace FleetMonitor.Probes.Tests.Stun;
 

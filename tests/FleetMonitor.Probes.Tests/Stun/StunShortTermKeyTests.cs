@@ -1,4 +1,4 @@
-using FleetMonitor.Probes.Stun;
+using FleetMonitor.Protocols.Stun;
 
 namespace FleetMonitor.Probes.Tests.Stun;
 

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
-using FleetMonitor.Probes.Media;
+using FleetMonitor.Protocols.Media;
 
 namespace FleetMonitor.Probes.Tests.Support;
 

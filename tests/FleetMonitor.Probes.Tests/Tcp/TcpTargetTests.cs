@@ -1,4 +1,4 @@
-using FleetMonitor.Probes.Tcp;
+using FleetMonitor.Protocols.Tcp;
 
 namespace FleetMonitor.Probes.Tests.Tcp;
 

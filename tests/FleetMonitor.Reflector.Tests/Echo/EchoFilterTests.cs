@@ -1,5 +1,5 @@
 using System.Net;
-using FleetMonitor.Probes.Media;
+using FleetMonitor.Protocols.Media;
 using FleetMonitor.Reflector.Echo;
 
 namespace FleetMonitor.Reflector.Tests.Echo;

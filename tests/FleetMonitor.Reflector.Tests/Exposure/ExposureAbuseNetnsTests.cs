@@ -3,7 +3,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using FleetMonitor.Probes.Exposure;
+using FleetMonitor.Protocols.Exposure;
 using FleetMonitor.Reflector.Tests.Support;
 using Xunit.Abstractions;
 using static FleetMonitor.Reflector.Tests.Exposure.ExposureReflector;

@@ -1,7 +1,7 @@
 using System.Net;
 using FleetMonitor.Contracts;
 using FleetMonitor.Probes;
-using FleetMonitor.Probes.Exposure;
+using FleetMonitor.Protocols.Exposure;
 using FleetMonitor.Reflector.Exposure;
 using FleetMonitor.Reflector.Tests.Support;
 using Xunit.Abstractions;

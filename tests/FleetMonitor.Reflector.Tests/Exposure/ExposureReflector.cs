@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using FleetMonitor.Probes;
-using FleetMonitor.Probes.Exposure;
+using FleetMonitor.Protocols.Exposure;
 using FleetMonitor.Reflector.Tests.Support;
 using Xunit.Abstractions;
 

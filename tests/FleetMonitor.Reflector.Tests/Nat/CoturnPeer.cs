@@ -73,7 +73,7 @@ internal sealed class CoturnPeer : IAsyncDisposable
 
     private static HashSet<string> ListeningUdp(string ns)
     {
-        var listing = NetnsTopology.Exec(ns, NatPrerequisites.Tool("ss"), "-H", "-u", "-l", "-n");
+        var listing = NetnsSet.Exec(ns, NatPrerequisites.Tool("ss"), "-H", "-u", "-l", "-n");
         return [.. listing.Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
             .Where(fields => fields.Length >= 4)

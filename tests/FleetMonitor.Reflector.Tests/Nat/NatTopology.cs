@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using FleetMonitor.Reflector.Tests.Support;
 
 namespace FleetMonitor.Reflector.Tests.Nat;
@@ -30,14 +29,15 @@ internal sealed class NatTopology : IDisposable
     private const string UdpTimeoutSysctl = "net.netfilter.nf_conntrack_udp_timeout";
     private static readonly string UdpTimeoutFile = "/proc/sys/" + UdpTimeoutSysctl.Replace('.', '/');
 
+    private readonly NetnsSet _namespaces = new("fmn");
     private string? _hostUdpTimeoutToRestore;
 
-    private NatTopology(string id, RouterNat nat)
+    private NatTopology(RouterNat nat)
     {
-        Client = $"fmn-{id}-c";
-        Router = $"fmn-{id}-r";
-        Internet = $"fmn-{id}-i";
-        Carrier = nat == RouterNat.CarrierGradeDoubleNat ? $"fmn-{id}-g" : null;
+        Client = _namespaces.Name("c");
+        Router = _namespaces.Name("r");
+        Carrier = nat == RouterNat.CarrierGradeDoubleNat ? _namespaces.Name("g") : null;
+        Internet = _namespaces.Name("i");
         Nat = nat;
     }
 
@@ -52,35 +52,22 @@ internal sealed class NatTopology : IDisposable
     /// <summary>The carrier's router between the home router and the internet, in <see cref="RouterNat.CarrierGradeDoubleNat"/> only.</summary>
     public string? Carrier { get; }
 
-    private IEnumerable<string> Namespaces => Carrier is null ? [Client, Router, Internet] : [Client, Router, Carrier, Internet];
-
     /// <summary>Builds the topology; fails (never skips) when this process cannot.</summary>
     /// <param name="nat">The router's NAT rules.</param>
     /// <param name="udpTimeoutSeconds">The router's conntrack UDP timeout (the NAT binding lifetime), when not the kernel's default.</param>
     public static NatTopology Create(RouterNat nat, int? udpTimeoutSeconds = null)
     {
         NatPrerequisites.Require();
-        var topology = new NatTopology(RandomNumberGenerator.GetHexString(6, lowercase: true), nat);
-        try
-        {
-            topology.Build(udpTimeoutSeconds);
-            return topology;
-        }
-        catch
-        {
-            topology.Dispose();
-            throw;
-        }
+        return NetnsSet.Build(new NatTopology(nat), t => t.Build(udpTimeoutSeconds));
     }
 
     /// <summary>The router's conntrack UDP timeout, as its namespace sees it.</summary>
     public int RouterUdpTimeout() =>
-        int.Parse(NetnsTopology.Exec(Router, NatPrerequisites.Tool("sysctl"), "-n", UdpTimeoutSysctl).Trim(), CultureInfo.InvariantCulture);
+        int.Parse(NetnsSet.Exec(Router, NatPrerequisites.Tool("sysctl"), "-n", UdpTimeoutSysctl).Trim(), CultureInfo.InvariantCulture);
 
     public void Dispose()
     {
-        foreach (var ns in Namespaces)
-            Command.TryRun(NetnsPrerequisites.Ip, "netns", "delete", ns);
+        _namespaces.Dispose();
         if (_hostUdpTimeoutToRestore is { } original)
             File.WriteAllText(UdpTimeoutFile, original);
     }
@@ -88,42 +75,37 @@ internal sealed class NatTopology : IDisposable
     private void Build(int? udpTimeoutSeconds)
     {
         var ip = NetnsPrerequisites.Ip;
-        foreach (var ns in Namespaces)
-        {
-            Command.Run(ip, "netns", "add", ns);
-            Command.Run(ip, "-n", ns, "link", "set", "lo", "up");
-        }
-
-        Command.Run(ip, "link", "add", "lan0", "netns", Client, "type", "veth", "peer", "name", "lan0", "netns", Router);
-        Command.Run(ip, "-n", Client, "address", "add", $"{ClientAddress}/24", "dev", "lan0");
-        Command.Run(ip, "-n", Router, "address", "add", $"{RouterLanAddress}/24", "dev", "lan0");
+        _namespaces.CreateAll();
+        NetnsSet.Veth(Client, "lan0", Router, "lan0");
+        NetnsSet.Address(Client, "lan0", $"{ClientAddress}/24");
+        NetnsSet.Address(Router, "lan0", $"{RouterLanAddress}/24");
         if (Carrier is { } carrier)
         {
             // Home router -> 100.64.0.0/10 -> carrier router (NAT again) -> internet; the carrier owns the public address.
-            Command.Run(ip, "link", "add", "wan0", "netns", Router, "type", "veth", "peer", "name", "cgn0", "netns", carrier);
-            Command.Run(ip, "link", "add", "wan0", "netns", carrier, "type", "veth", "peer", "name", "wan0", "netns", Internet);
-            Command.Run(ip, "-n", Router, "address", "add", $"{HomeWanSharedAddress}/10", "dev", "wan0");
-            Command.Run(ip, "-n", carrier, "address", "add", $"{CarrierLanAddress}/10", "dev", "cgn0");
-            Command.Run(ip, "-n", carrier, "address", "add", $"{RouterWanAddress}/24", "dev", "wan0");
-            foreach (var link in new[] { "cgn0", "wan0" })
-                Command.Run(ip, "-n", carrier, "link", "set", link, "up");
-            NetnsTopology.Exec(carrier, NatPrerequisites.Tool("sysctl"), "-q", "-w", "net.ipv4.ip_forward=1");
-            NetnsTopology.Exec(carrier, NatPrerequisites.Tool("iptables"), "-t", "nat", "-A", "POSTROUTING", "-o", "wan0", "-j", "MASQUERADE");
+            NetnsSet.Veth(Router, "wan0", carrier, "cgn0");
+            NetnsSet.Veth(carrier, "wan0", Internet, "wan0");
+            NetnsSet.Address(Router, "wan0", $"{HomeWanSharedAddress}/10");
+            NetnsSet.Address(carrier, "cgn0", $"{CarrierLanAddress}/10");
+            NetnsSet.Address(carrier, "wan0", $"{RouterWanAddress}/24");
+            NetnsSet.Up(carrier, "cgn0", "wan0");
+            NetnsSet.Exec(carrier, NatPrerequisites.Tool("sysctl"), "-q", "-w", "net.ipv4.ip_forward=1");
+            NetnsSet.Exec(carrier, NatPrerequisites.Tool("iptables"), "-t", "nat", "-A", "POSTROUTING", "-o", "wan0", "-j", "MASQUERADE");
         }
         else
         {
-            Command.Run(ip, "link", "add", "wan0", "netns", Router, "type", "veth", "peer", "name", "wan0", "netns", Internet);
-            Command.Run(ip, "-n", Router, "address", "add", $"{RouterWanAddress}/24", "dev", "wan0");
+            NetnsSet.Veth(Router, "wan0", Internet, "wan0");
+            NetnsSet.Address(Router, "wan0", $"{RouterWanAddress}/24");
         }
 
-        Command.Run(ip, "-n", Internet, "address", "add", $"{PrimaryAddress}/24", "dev", "wan0");
-        Command.Run(ip, "-n", Internet, "address", "add", $"{AlternateAddress}/24", "dev", "wan0");
-        foreach (var (ns, link) in new[] { (Client, "lan0"), (Router, "lan0"), (Router, "wan0"), (Internet, "wan0") })
-            Command.Run(ip, "-n", ns, "link", "set", link, "up");
-        Command.Run(ip, "-n", Client, "route", "add", "default", "via", RouterLanAddress);
+        NetnsSet.Address(Internet, "wan0", $"{PrimaryAddress}/24");
+        NetnsSet.Address(Internet, "wan0", $"{AlternateAddress}/24");
+        NetnsSet.Up(Client, "lan0");
+        NetnsSet.Up(Router, "lan0", "wan0");
+        NetnsSet.Up(Internet, "wan0");
+        NetnsSet.DefaultRoute(Client, RouterLanAddress);
         if (Carrier is not null)
-            Command.Run(ip, "-n", Router, "route", "add", "default", "via", CarrierLanAddress);
-        NetnsTopology.Exec(Router, NatPrerequisites.Tool("sysctl"), "-q", "-w", "net.ipv4.ip_forward=1");
+            NetnsSet.DefaultRoute(Router, CarrierLanAddress);
+        NetnsSet.Exec(Router, NatPrerequisites.Tool("sysctl"), "-q", "-w", "net.ipv4.ip_forward=1");
 
         switch (Nat)
         {
@@ -166,7 +148,7 @@ internal sealed class NatTopology : IDisposable
         if (Nat == RouterNat.None)
             throw new InvalidOperationException("without NAT rules the router tracks no connections: there is no binding lifetime to set");
         var hostBefore = File.Exists(UdpTimeoutFile) ? File.ReadAllText(UdpTimeoutFile).Trim() : null;
-        NetnsTopology.Exec(Router, NatPrerequisites.Tool("sysctl"), "-q", "-w", $"{UdpTimeoutSysctl}={seconds}");
+        NetnsSet.Exec(Router, NatPrerequisites.Tool("sysctl"), "-q", "-w", $"{UdpTimeoutSysctl}={seconds}");
         var hostAfter = File.Exists(UdpTimeoutFile) ? File.ReadAllText(UdpTimeoutFile).Trim() : null;
         if (hostBefore is not null && hostAfter != hostBefore)
             _hostUdpTimeoutToRestore = hostBefore;
@@ -184,15 +166,14 @@ internal sealed class NatTopology : IDisposable
         ClientIptables("-I", "INPUT", "1", "-s", source, "-p", "udp", "--sport", $"{sourcePort}", "-m", "comment", "--comment", comment);
 
     /// <summary>Packets counted by the client's rule with <paramref name="comment"/> in <paramref name="chain"/>.</summary>
-    public long ClientCount(string chain, string comment) =>
-        Counted(NetnsTopology.Exec(Client, NatPrerequisites.Tool("iptables"), "-L", chain, "-n", "-v", "-x"), comment);
+    public long ClientCount(string chain, string comment) => NetnsSet.Counted(Client, chain, comment);
 
     /// <summary>
     /// Whether every UDP socket in the client namespace has an empty receive queue (<c>ss</c>'s Recv-Q): all datagrams the
     /// kernel delivered to the probe's sockets have been read by the probe.
     /// </summary>
     public bool ClientReceiveQueuesEmpty() =>
-        NetnsTopology.Exec(Client, NatPrerequisites.Tool("ss"), "-H", "-u", "-a", "-n")
+        NetnsSet.Exec(Client, NatPrerequisites.Tool("ss"), "-H", "-u", "-a", "-n")
             .Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .All(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries) is [_, "0", ..]);
 
@@ -201,19 +182,13 @@ internal sealed class NatTopology : IDisposable
     /// run next meets the filter as a fresh one (what an earlier probe sent cannot open it).
     /// </summary>
     public void ForgetHostWideFilter() =>
-        NetnsTopology.Exec(Router, Command.Find("sh") ?? "/bin/sh", "-c", "echo / > /proc/net/xt_recent/fm-sent");
+        NetnsSet.Exec(Router, Command.Find("sh") ?? "/bin/sh", "-c", "echo / > /proc/net/xt_recent/fm-sent");
 
     /// <summary>The addresses the <see cref="RouterNat.HostWideAddressFilter"/> admits now.</summary>
     public string HostWideFilterList() =>
-        NetnsTopology.Exec(Router, Command.Find("cat") ?? "/bin/cat", "/proc/net/xt_recent/fm-sent");
+        NetnsSet.Exec(Router, Command.Find("cat") ?? "/bin/cat", "/proc/net/xt_recent/fm-sent");
 
-    private static long Counted(string listing, string comment)
-    {
-        var line = listing.Split('\n').Single(l => l.Contains($"/* {comment} */", StringComparison.Ordinal));
-        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[0], CultureInfo.InvariantCulture);
-    }
+    private void Iptables(params string[] arguments) => NetnsSet.Exec(Router, NatPrerequisites.Tool("iptables"), arguments);
 
-    private void Iptables(params string[] arguments) => NetnsTopology.Exec(Router, NatPrerequisites.Tool("iptables"), arguments);
-
-    private void ClientIptables(params string[] arguments) => NetnsTopology.Exec(Client, NatPrerequisites.Tool("iptables"), arguments);
+    private void ClientIptables(params string[] arguments) => NetnsSet.Exec(Client, NatPrerequisites.Tool("iptables"), arguments);
 }

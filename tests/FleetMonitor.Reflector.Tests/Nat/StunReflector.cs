@@ -32,7 +32,7 @@ internal static class StunReflector
         {
             await server.WaitUntilAsync(
                 s => s.Output.Split('\n').Count(l => l.Contains("STUN server listening on", StringComparison.Ordinal)) == 4,
-                TimeSpan.FromSeconds(30), "listening on its four STUN sockets");
+                TimeSpan.FromSeconds(90), "listening on its four STUN sockets");
             return server;
         }
         catch

@@ -1,4 +1,4 @@
-using FleetMonitor.Probes.Media;
+using FleetMonitor.Protocols.Media;
 using FleetMonitor.Reflector.Tests.Support;
 
 namespace FleetMonitor.Reflector.Tests.Netns;

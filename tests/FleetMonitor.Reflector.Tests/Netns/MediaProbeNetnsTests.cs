@@ -47,7 +47,7 @@ public sealed class MediaProbeNetnsTests(ITestOutputHelper output) : IDisposable
         {
             if (probabilities[i] > 0)
             {
-                NetnsTopology.Iptables(
+                NetnsSet.Iptables(
                     _net.Reflector, "-A", "INPUT", "-p", "udp", "--dport", $"{EchoPort}", "--sport", $"{20000 + i}",
                     "-m", "statistic", "--mode", "random", "--probability", probabilities[i].ToString(CultureInfo.InvariantCulture),
                     "-m", "comment", "--comment", $"fmt-loss-{i}", "-j", "DROP");
@@ -110,7 +110,7 @@ public sealed class MediaProbeNetnsTests(ITestOutputHelper output) : IDisposable
     public async Task Reflector_whose_traffic_is_silently_dropped_is_no_echo()
     {
         await using var reflector = await ReflectorProcess.StartAsync(_net.Reflector, Echo);
-        NetnsTopology.Iptables(_net.Reflector, "-A", "INPUT", "-p", "udp", "--dport", $"{EchoPort}", "-m", "comment", "--comment", "fmt-all", "-j", "DROP");
+        NetnsSet.Iptables(_net.Reflector, "-A", "INPUT", "-p", "udp", "--dport", $"{EchoPort}", "-m", "comment", "--comment", "fmt-all", "-j", "DROP");
 
         var observation = await NetnsRunner.MediaProbeAsync(
             _net.Client, Echo, TimeSpan.FromSeconds(5), new Dictionary<string, string> { ["count"] = "25", ["interval_ms"] = "20" });

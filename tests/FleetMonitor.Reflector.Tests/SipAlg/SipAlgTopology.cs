@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Security.Cryptography;
 using FleetMonitor.Reflector.Tests.Support;
 
 namespace FleetMonitor.Reflector.Tests.SipAlg;
@@ -24,11 +22,13 @@ internal sealed class SipAlgTopology : IDisposable
         "the router's SIP ALG needs the kernel's SIP conntrack and NAT helpers: `modprobe nf_conntrack_sip nf_nat_sip` on the host "
         + "(a kernel built with CONFIG_NF_CONNTRACK_SIP and CONFIG_NF_NAT_SIP; iptables from `bash scripts/peers.sh`)";
 
-    private SipAlgTopology(string id)
+    private readonly NetnsSet _namespaces = new("fma");
+
+    private SipAlgTopology()
     {
-        Client = $"fma-{id}-c";
-        Router = $"fma-{id}-r";
-        Internet = $"fma-{id}-i";
+        Client = _namespaces.Name("c");
+        Router = _namespaces.Name("r");
+        Internet = _namespaces.Name("i");
     }
 
     public string Client { get; }
@@ -40,20 +40,9 @@ internal sealed class SipAlgTopology : IDisposable
     /// <summary>Builds the topology; fails (never skips) when this process cannot, naming what is missing.</summary>
     public static SipAlgTopology Create()
     {
-        NetnsPrerequisites.RequireRootAndIp();
         NetnsPrerequisites.RequireIptables();
         RequireSipHelper();
-        var topology = new SipAlgTopology(RandomNumberGenerator.GetHexString(6, lowercase: true));
-        try
-        {
-            topology.Build();
-            return topology;
-        }
-        catch
-        {
-            topology.Dispose();
-            throw;
-        }
+        return NetnsSet.Build(new SipAlgTopology(), t => t.Build());
     }
 
     /// <summary>
@@ -71,18 +60,9 @@ internal sealed class SipAlgTopology : IDisposable
     }
 
     /// <summary>Packets that went through the SIP ALG rule for <paramref name="protocol"/> (0 when it is off).</summary>
-    public long SipAlgPackets(string protocol)
-    {
-        var listing = NetnsTopology.Exec(Router, NetnsPrerequisites.IptablesPath!, "-t", "raw", "-L", "PREROUTING", "-n", "-v", "-x");
-        var line = listing.Split('\n').SingleOrDefault(l => l.Contains($"/* {Comment(protocol)} */", StringComparison.Ordinal));
-        return line is null ? 0 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[0], CultureInfo.InvariantCulture);
-    }
+    public long SipAlgPackets(string protocol) => NetnsSet.RuleCount(Router, "raw", "PREROUTING", Comment(protocol)) ?? 0;
 
-    public void Dispose()
-    {
-        foreach (var ns in new[] { Client, Router, Internet })
-            Command.TryRun(NetnsPrerequisites.Ip, "netns", "delete", ns);
-    }
+    public void Dispose() => _namespaces.Dispose();
 
     private static string Comment(string protocol) => $"fm-sip-alg-{protocol}";
 
@@ -104,30 +84,23 @@ internal sealed class SipAlgTopology : IDisposable
 
     private void Build()
     {
-        var ip = NetnsPrerequisites.Ip;
-        foreach (var ns in new[] { Client, Router, Internet })
-        {
-            Command.Run(ip, "netns", "add", ns);
-            Command.Run(ip, "-n", ns, "link", "set", "lo", "up");
-        }
+        _namespaces.CreateAll();
+        NetnsSet.Veth(Client, "lan0", Router, "lan0");
+        NetnsSet.Veth(Router, "wan0", Internet, "wan0");
+        NetnsSet.Address(Client, "lan0", $"{ClientAddress}/24");
+        NetnsSet.Address(Router, "lan0", $"{RouterLan}/24");
+        NetnsSet.Address(Router, "wan0", $"{RouterWan}/24");
+        NetnsSet.Address(Internet, "wan0", $"{MirrorAddress}/24");
+        NetnsSet.Up(Client, "lan0");
+        NetnsSet.Up(Router, "lan0", "wan0");
+        NetnsSet.Up(Internet, "wan0");
+        NetnsSet.DefaultRoute(Client, RouterLan);
 
-        Command.Run(ip, "link", "add", "lan0", "netns", Client, "type", "veth", "peer", "name", "lan0", "netns", Router);
-        Command.Run(ip, "link", "add", "wan0", "netns", Router, "type", "veth", "peer", "name", "wan0", "netns", Internet);
-        Command.Run(ip, "-n", Client, "address", "add", $"{ClientAddress}/24", "dev", "lan0");
-        Command.Run(ip, "-n", Router, "address", "add", $"{RouterLan}/24", "dev", "lan0");
-        Command.Run(ip, "-n", Router, "address", "add", $"{RouterWan}/24", "dev", "wan0");
-        Command.Run(ip, "-n", Internet, "address", "add", $"{MirrorAddress}/24", "dev", "wan0");
-        Command.Run(ip, "-n", Client, "link", "set", "lan0", "up");
-        Command.Run(ip, "-n", Router, "link", "set", "lan0", "up");
-        Command.Run(ip, "-n", Router, "link", "set", "wan0", "up");
-        Command.Run(ip, "-n", Internet, "link", "set", "wan0", "up");
-        Command.Run(ip, "-n", Client, "route", "add", "default", "via", RouterLan);
-
-        NetnsTopology.Exec(Router, "sh", "-c", "echo 1 > /proc/sys/net/ipv4/ip_forward");
+        NetnsSet.Exec(Router, "sh", "-c", "echo 1 > /proc/sys/net/ipv4/ip_forward");
 
         // Older kernels attach helpers by port unless told not to; off, so that "no rule" means "no ALG" everywhere.
-        NetnsTopology.Exec(Router, "sh", "-c",
+        NetnsSet.Exec(Router, "sh", "-c",
             "[ ! -e /proc/sys/net/netfilter/nf_conntrack_helper ] || echo 0 > /proc/sys/net/netfilter/nf_conntrack_helper");
-        NetnsTopology.Iptables(Router, "-t", "nat", "-A", "POSTROUTING", "-o", "wan0", "-j", "MASQUERADE");
+        NetnsSet.Iptables(Router, "-t", "nat", "-A", "POSTROUTING", "-o", "wan0", "-j", "MASQUERADE");
     }
 }

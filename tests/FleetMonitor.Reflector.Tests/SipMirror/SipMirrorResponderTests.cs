@@ -2,8 +2,9 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.RegularExpressions;
-using FleetMonitor.Probes.Sip;
 using FleetMonitor.Probes.SipAlg;
+using FleetMonitor.Protocols.Sip;
+using FleetMonitor.Protocols.SipAlg;
 using FleetMonitor.Reflector.SipMirror;
 using Xunit.Abstractions;
 

@@ -1,5 +1,5 @@
 using System.Net;
-using FleetMonitor.Probes.Stun;
+using FleetMonitor.Protocols.Stun;
 using FleetMonitor.Reflector.Auth;
 using FleetMonitor.Reflector.Stun;
 using Microsoft.Extensions.Options;

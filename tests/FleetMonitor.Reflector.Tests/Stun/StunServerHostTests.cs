@@ -4,7 +4,7 @@ using System.Net.Sockets;
 using FleetMonitor.Contracts;
 using FleetMonitor.Probes;
 using FleetMonitor.Probes.Nat;
-using FleetMonitor.Probes.Stun;
+using FleetMonitor.Protocols.Stun;
 using FleetMonitor.Reflector.Stun;
 using FleetMonitor.ServiceDefaults;
 using Microsoft.AspNetCore.Builder;

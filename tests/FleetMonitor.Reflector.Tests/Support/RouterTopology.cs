@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-
 namespace FleetMonitor.Reflector.Tests.Support;
 
 /// <summary>
@@ -22,12 +20,14 @@ internal sealed class RouterTopology : IDisposable
     public const string LanInterface = "br0";
     public const string WanInterface = "wan0";
 
-    private RouterTopology(string id)
+    private readonly NetnsSet _namespaces = new("fme");
+
+    private RouterTopology()
     {
-        Client = $"fme-{id}-c";
-        Router = $"fme-{id}-r";
-        Internet = $"fme-{id}-i";
-        LanHost = $"fme-{id}-h";
+        Client = _namespaces.Name("c");
+        Router = _namespaces.Name("r");
+        Internet = _namespaces.Name("i");
+        LanHost = _namespaces.Name("h");
     }
 
     public string Client { get; }
@@ -44,23 +44,12 @@ internal sealed class RouterTopology : IDisposable
     /// </param>
     public static RouterTopology Create(bool kernelIcmpRateLimit = false)
     {
-        NetnsPrerequisites.RequireRootAndIp();
         NetnsPrerequisites.RequireIptables();
-        var topology = new RouterTopology(RandomNumberGenerator.GetHexString(6, lowercase: true));
-        try
-        {
-            topology.Build(kernelIcmpRateLimit);
-            return topology;
-        }
-        catch
-        {
-            topology.Dispose();
-            throw;
-        }
+        return NetnsSet.Build(new RouterTopology(), t => t.Build(kernelIcmpRateLimit));
     }
 
     /// <summary>iptables in the router namespace (arguments after <c>iptables</c>).</summary>
-    public void RouterIptables(params string[] arguments) => NetnsTopology.Iptables(Router, arguments);
+    public void RouterIptables(params string[] arguments) => NetnsSet.Iptables(Router, arguments);
 
     /// <summary>
     /// The firewall of a typical home router: nothing from the WAN reaches the router itself or the LAN unless it
@@ -91,70 +80,56 @@ internal sealed class RouterTopology : IDisposable
     /// </summary>
     public void CountReflectorOutput()
     {
-        NetnsTopology.Iptables(Internet, "-A", "OUTPUT", "-o", "lo", "-j", "ACCEPT");
-        NetnsTopology.Iptables(Internet, "-A", "OUTPUT", "-d", RouterWan, "-p", "tcp", "--tcp-flags", "SYN,ACK", "SYN", "-m", "comment", "--comment", "fm-syn-requester", "-j", "ACCEPT");
-        NetnsTopology.Iptables(Internet, "-A", "OUTPUT", "-d", RouterWan, "-p", "udp", "-m", "comment", "--comment", "fm-udp-requester", "-j", "ACCEPT");
-        NetnsTopology.Iptables(Internet, "-A", "OUTPUT", "-d", RouterWan, "-m", "comment", "--comment", "fm-other-requester", "-j", "ACCEPT");
-        NetnsTopology.Iptables(Internet, "-A", "OUTPUT", "-m", "comment", "--comment", "fm-elsewhere", "-j", "ACCEPT");
+        NetnsSet.Iptables(Internet, "-A", "OUTPUT", "-o", "lo", "-j", "ACCEPT");
+        NetnsSet.Iptables(Internet, "-A", "OUTPUT", "-d", RouterWan, "-p", "tcp", "--tcp-flags", "SYN,ACK", "SYN", "-m", "comment", "--comment", "fm-syn-requester", "-j", "ACCEPT");
+        NetnsSet.Iptables(Internet, "-A", "OUTPUT", "-d", RouterWan, "-p", "udp", "-m", "comment", "--comment", "fm-udp-requester", "-j", "ACCEPT");
+        NetnsSet.Iptables(Internet, "-A", "OUTPUT", "-d", RouterWan, "-m", "comment", "--comment", "fm-other-requester", "-j", "ACCEPT");
+        NetnsSet.Iptables(Internet, "-A", "OUTPUT", "-m", "comment", "--comment", "fm-elsewhere", "-j", "ACCEPT");
     }
 
     /// <summary>Packets counted by the OUTPUT rule with <paramref name="comment"/> in the internet namespace.</summary>
-    public long OutputCount(string comment)
-    {
-        var listing = NetnsTopology.Exec(Internet, NetnsPrerequisites.IptablesPath!, "-L", "OUTPUT", "-n", "-v", "-x");
-        var line = listing.Split('\n').Single(l => l.Contains($"/* {comment} */", StringComparison.Ordinal));
-        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[0], System.Globalization.CultureInfo.InvariantCulture);
-    }
+    public long OutputCount(string comment) => NetnsSet.Counted(Internet, "OUTPUT", comment);
 
-    public void Dispose()
-    {
-        foreach (var ns in new[] { Client, LanHost, Router, Internet })
-            Command.TryRun(NetnsPrerequisites.Ip, "netns", "delete", ns);
-    }
+    public void Dispose() => _namespaces.Dispose();
 
     /// <summary>The router namespace's <c>net.ipv4.icmp_ratelimit</c> (milliseconds between ICMP errors to one destination after a burst; 0 is off).</summary>
     public int RouterIcmpRateLimit() => int.Parse(
-        NetnsTopology.Exec(Router, Command.Find("sysctl") ?? "sysctl", "-n", "net.ipv4.icmp_ratelimit").Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        NetnsSet.Exec(Router, Command.Find("sysctl") ?? "sysctl", "-n", "net.ipv4.icmp_ratelimit").Trim(), System.Globalization.CultureInfo.InvariantCulture);
 
     private void Build(bool kernelIcmpRateLimit)
     {
         var ip = NetnsPrerequisites.Ip;
-        foreach (var ns in new[] { Client, Router, Internet, LanHost })
-        {
-            Command.Run(ip, "netns", "add", ns);
-            Command.Run(ip, "-n", ns, "link", "set", "lo", "up");
+        _namespaces.CreateAll();
 
-            // Linux rate-limits ICMP errors per destination (one a second after a burst); tests that are not about
-            // that turn it off, so that nmap's own scan (which it slows) stays quick.
-            if (!kernelIcmpRateLimit)
-                Sysctl(ns, "net.ipv4.icmp_ratelimit=0");
+        // Linux rate-limits ICMP errors per destination (one a second after a burst); tests that are not about that
+        // turn it off, so that nmap's own scan (which it slows) stays quick.
+        if (!kernelIcmpRateLimit)
+        {
+            foreach (var ns in new[] { Client, Router, Internet, LanHost })
+                NetnsSet.Sysctl(ns, "net.ipv4.icmp_ratelimit=0");
         }
 
         Command.Run(ip, "-n", Router, "link", "add", LanInterface, "type", "bridge");
-        Command.Run(ip, "link", "add", "lan0", "netns", Client, "type", "veth", "peer", "name", "c0", "netns", Router);
-        Command.Run(ip, "link", "add", "lan0", "netns", LanHost, "type", "veth", "peer", "name", "h0", "netns", Router);
-        Command.Run(ip, "link", "add", WanInterface, "netns", Router, "type", "veth", "peer", "name", WanInterface, "netns", Internet);
+        NetnsSet.Veth(Client, "lan0", Router, "c0");
+        NetnsSet.Veth(LanHost, "lan0", Router, "h0");
+        NetnsSet.Veth(Router, WanInterface, Internet, WanInterface);
         Command.Run(ip, "-n", Router, "link", "set", "c0", "master", LanInterface);
         Command.Run(ip, "-n", Router, "link", "set", "h0", "master", LanInterface);
-        foreach (var link in new[] { LanInterface, "c0", "h0", WanInterface })
-            Command.Run(ip, "-n", Router, "link", "set", link, "up");
-        Command.Run(ip, "-n", Client, "link", "set", "lan0", "up");
-        Command.Run(ip, "-n", LanHost, "link", "set", "lan0", "up");
-        Command.Run(ip, "-n", Internet, "link", "set", WanInterface, "up");
+        NetnsSet.Up(Router, LanInterface, "c0", "h0", WanInterface);
+        NetnsSet.Up(Client, "lan0");
+        NetnsSet.Up(LanHost, "lan0");
+        NetnsSet.Up(Internet, WanInterface);
 
-        Command.Run(ip, "-n", Router, "address", "add", $"{RouterLan}/24", "dev", LanInterface);
-        Command.Run(ip, "-n", Router, "address", "add", $"{RouterWan}/24", "dev", WanInterface);
-        Command.Run(ip, "-n", Client, "address", "add", $"{ClientAddress}/24", "dev", "lan0");
-        Command.Run(ip, "-n", LanHost, "address", "add", $"{LanHostAddress}/24", "dev", "lan0");
-        Command.Run(ip, "-n", Internet, "address", "add", $"{InternetAddress}/24", "dev", WanInterface);
-        Command.Run(ip, "-n", Internet, "address", "add", $"{InternetAlternate}/24", "dev", WanInterface);
-        Command.Run(ip, "-n", Client, "route", "add", "default", "via", RouterLan);
-        Command.Run(ip, "-n", LanHost, "route", "add", "default", "via", RouterLan);
+        NetnsSet.Address(Router, LanInterface, $"{RouterLan}/24");
+        NetnsSet.Address(Router, WanInterface, $"{RouterWan}/24");
+        NetnsSet.Address(Client, "lan0", $"{ClientAddress}/24");
+        NetnsSet.Address(LanHost, "lan0", $"{LanHostAddress}/24");
+        NetnsSet.Address(Internet, WanInterface, $"{InternetAddress}/24");
+        NetnsSet.Address(Internet, WanInterface, $"{InternetAlternate}/24");
+        NetnsSet.DefaultRoute(Client, RouterLan);
+        NetnsSet.DefaultRoute(LanHost, RouterLan);
 
-        Sysctl(Router, "net.ipv4.ip_forward=1");
+        NetnsSet.Sysctl(Router, "net.ipv4.ip_forward=1");
         RouterIptables("-t", "nat", "-A", "POSTROUTING", "-o", WanInterface, "-j", "MASQUERADE");
     }
-
-    private static void Sysctl(string ns, string setting) =>
-        NetnsTopology.Exec(ns, Command.Find("sysctl") ?? "sysctl", "-qw", setting);
 }

@@ -52,7 +52,7 @@ internal static class MiniupnpdRouter
         var directory = Directory.CreateTempSubdirectory("fleetmonitor-miniupnpd-").FullName;
         var chains = Path.Combine(directory, "chains.nft");
         await File.WriteAllTextAsync(chains, Chains);
-        NetnsTopology.Exec(net.Router, nft, "-f", chains);
+        NetnsSet.Exec(net.Router, nft, "-f", chains);
 
         var leaseFile = Path.Combine(directory, "leases");
         if (leases is not null)

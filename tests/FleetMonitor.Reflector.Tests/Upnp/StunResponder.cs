@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
-using FleetMonitor.Probes.Stun;
+using FleetMonitor.Protocols.Stun;
 using FleetMonitor.Reflector.Tests.Support;
 
 namespace FleetMonitor.Reflector.Tests.Upnp;
