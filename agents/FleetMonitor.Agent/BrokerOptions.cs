@@ -37,6 +37,12 @@ public sealed class BrokerOptions
     /// </summary>
     public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// After an idle spell, how long the relay waits once the first message is waiting, so that what one schedule tick
+    /// produces (several probes finishing within moments) leaves in one message instead of one each. 0: at once.
+    /// </summary>
+    public TimeSpan Linger { get; set; } = TimeSpan.FromMilliseconds(200);
+
     /// <summary>Outbox messages taken per confirm round.</summary>
     [Range(1, 10_000)]
     public int PublishBatchSize { get; set; } = 500;

@@ -28,10 +28,11 @@ internal sealed class IngestionService : IAsyncDisposable
 
     public static async Task<IngestionService> StartAsync(BenchEnvironment environment)
     {
-        var dll = Path.Combine(RepositoryRoot(), "services", "FleetMonitor.Ingestion", "bin", "Release", "net10.0", "FleetMonitor.Ingestion.dll");
-        if (!File.Exists(dll))
+        // The Ingestion built with the benchmark (a project reference: its runtimeconfig and deps come along).
+        var dll = Path.Combine(AppContext.BaseDirectory, "FleetMonitor.Ingestion.dll");
+        if (!File.Exists(dll) || !File.Exists(Path.ChangeExtension(dll, ".runtimeconfig.json")))
         {
-            throw new InvalidOperationException($"{dll} is missing: build with -c Release first");
+            throw new InvalidOperationException($"{dll} or its runtimeconfig.json is missing: build the benchmark with -c Release first");
         }
 
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
@@ -118,19 +119,6 @@ internal sealed class IngestionService : IAsyncDisposable
 
         _process.Dispose();
         _http.Dispose();
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "FleetMonitor.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("FleetMonitor.sln not found above " + AppContext.BaseDirectory);
     }
 
     private async Task<bool> HealthyAsync()
