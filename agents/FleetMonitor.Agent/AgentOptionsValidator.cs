@@ -37,6 +37,8 @@ internal sealed partial class AgentOptionsValidator(ProbeCatalog catalog) : IVal
         // TimeSpan ranges are checked here: RangeAttribute's TimeSpan form converts through reflection (not AOT-safe).
         Within(errors, "Agent:HeartbeatInterval", options.HeartbeatInterval, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1));
         Within(errors, "Agent:MaxSplay", options.MaxSplay, TimeSpan.Zero, TimeSpan.FromHours(1));
+        Within(errors, "Agent:Broker:Linger", options.Broker.Linger, TimeSpan.Zero, TimeSpan.FromSeconds(1));
+        Within(errors, "Agent:Broker:PublishTimeout", options.Broker.PublishTimeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(10));
         Within(errors, "Agent:Broker:MinReconnectDelay", options.Broker.MinReconnectDelay, TimeSpan.FromMilliseconds(10), TimeSpan.FromMinutes(10));
         Within(errors, "Agent:Broker:MaxReconnectDelay", options.Broker.MaxReconnectDelay, TimeSpan.FromMilliseconds(10), TimeSpan.FromHours(1));
         if (options.Broker.MinReconnectDelay > options.Broker.MaxReconnectDelay)

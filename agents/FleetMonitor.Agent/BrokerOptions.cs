@@ -29,6 +29,20 @@ public sealed class BrokerOptions
     [Range(1, ProbeResultsBatched.MaxResults)]
     public int MaxResultsPerMessage { get; set; } = 50;
 
+    /// <summary>
+    /// How long a confirm round may wait for the broker's confirms. Past it the connection is dropped and the round
+    /// goes again on a new connection (to any node of the cluster), with back-off; nothing leaves the outbox
+    /// unconfirmed, and Ingestion drops what arrives twice. Without it, a node that stops answering on an open
+    /// connection would hold the agent's publishing for ever.
+    /// </summary>
+    public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// After an idle spell, how long the relay waits once the first message is waiting, so that what one schedule tick
+    /// produces (several probes finishing within moments) leaves in one message instead of one each. 0: at once.
+    /// </summary>
+    public TimeSpan Linger { get; set; } = TimeSpan.FromMilliseconds(200);
+
     /// <summary>Outbox messages taken per confirm round.</summary>
     [Range(1, 10_000)]
     public int PublishBatchSize { get; set; } = 500;

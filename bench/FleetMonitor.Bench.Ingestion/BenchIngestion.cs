@@ -10,7 +10,8 @@ namespace FleetMonitor.Bench.Ingestion;
 /// <summary>The Ingestion service in the benchmark's process, wired as its Program.cs does, on the bench's vhost and database.</summary>
 internal static class BenchIngestion
 {
-    public static async Task<WebApplication> StartAsync(BenchEnvironment environment)
+    /// <summary>Starts Ingestion; <paramref name="configure"/> may change the builder (e.g. logging) before it is built.</summary>
+    public static async Task<WebApplication> StartAsync(BenchEnvironment environment, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -28,6 +29,7 @@ internal static class BenchIngestion
         builder.AddServiceDefaults();
         builder.AddFleetMonitorIngestion();
         builder.AddFleetMonitorBus(IngestionHostingExtensions.AddConsumers);
+        configure?.Invoke(builder);
         var app = builder.Build();
         app.MapServiceDefaults();
         await app.StartAsync();

@@ -1,89 +1,124 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using Dapper;
 using FleetMonitor.Bench.Ingestion;
 using FleetMonitor.Contracts;
-using Npgsql;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
 
-// Usage: dotnet run -c Release --project bench/FleetMonitor.Bench.Ingestion -- [seconds=60] [latencyRate=2000] [agents=2000]
-//        dotnet run -c Release --project bench/FleetMonitor.Bench.Ingestion -- fuzz [messages=1000000] [seed=1]
+// Usage: dotnet run -c Release --project bench/FleetMonitor.Bench.Ingestion -- [seconds=30] [latencyRate=5000] [agents=2000] [tick=8] [packed=50]
+//        dotnet run -c Release --project bench/FleetMonitor.Bench.Ingestion -- sustained [seconds=600] [resultsPerMessage=50] [agents=2000]
+//        dotnet run -c Release --project bench/FleetMonitor.Bench.Ingestion -- fuzz [messages=1000000] [seed=1] [publishMinutes=unlimited]
 if (args is ["fuzz", ..])
 {
     return await FuzzRun.RunAsync(
         args.Length > 1 ? long.Parse(args[1], CultureInfo.InvariantCulture) : 1_000_000,
-        args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 1);
+        args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 1,
+        args.Length > 3 ? TimeSpan.FromMinutes(double.Parse(args[3], CultureInfo.InvariantCulture)) : null);
 }
 
-var seconds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 60;
-var latencyRate = args.Length > 1 ? double.Parse(args[1], CultureInfo.InvariantCulture) : 2000;
-var agents = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 2000;
-var duration = TimeSpan.FromSeconds(seconds);
-var latencyDuration = TimeSpan.FromSeconds(Math.Max(10, seconds / 3));
+var sustained = args is ["sustained", ..];
+var numbers = sustained ? args[1..] : args;
+int Arg(int index, int fallback) => numbers.Length > index ? int.Parse(numbers[index], CultureInfo.InvariantCulture) : fallback;
+var seconds = Arg(0, sustained ? 600 : 30);
+var latencyRate = sustained ? 0 : Arg(1, 5000);
+var agents = sustained ? Arg(2, 2000) : Arg(2, 2000);
+var tick = sustained ? Arg(1, 50) : Arg(3, 8);
+var packed = sustained ? tick : Arg(4, 50);
+var window = TimeSpan.FromSeconds(seconds);
 
 await using var environment = new BenchEnvironment();
 await environment.CreateAsync();
 var factory = new ConnectionFactory { Uri = new Uri(environment.AmqpUri) };
+var brokerPid = await BrokerPidAsync();
+var messageSize = JsonSerializer.SerializeToUtf8Bytes(Result(0, 0, TimeProvider.System.GetUtcNow()), WireFormat.Options).Length;
+Console.WriteLine($"{TimeProvider.System.GetUtcNow():yyyy-MM-dd HH:mm} UTC, machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}; .NET {Environment.Version}; " +
+    $"one result {messageSize} bytes; {agents} agents × 8 probes; load average {CpuSample.LoadAverage()}");
 
-byte[] Body(long i, DateTimeOffset startedAt)
+if (sustained)
 {
-    var result = new ProbeCompleted
-    {
-        SchemaVersion = 1,
-        Id = Guid.CreateVersion7(startedAt),
-        AgentId = $"bench-agent-{i % agents}",
-        SiteId = $"site-{i % agents % 50}",
-        ProbeId = $"probe-{i / agents % 8}",
-        ProbeVersion = 1,
-        Kind = "tcp",
-        Target = "pbx.example.com:5061",
-        StartedAt = startedAt,
-        DurationMs = 21.7,
-        Outcome = i % 97 == 0 ? ProbeOutcome.Failed : ProbeOutcome.Ok,
-        Measurements = new Dictionary<string, double> { ["dns_ms"] = 3.1, ["connect_ms"] = 21.7, ["tls_handshake_ms"] = 22.9, ["tls_days_to_expiry"] = 212 },
-        Facts = new Dictionary<string, string> { ["remote_address"] = "192.0.2.10:5061", ["tls_protocol"] = "Tls13", ["tls_cipher"] = "TLS_AES_256_GCM_SHA384" },
-        Findings = i % 97 == 0 ? ["tcp.refused"] : [],
-    };
-    return JsonSerializer.SerializeToUtf8Bytes(result, WireFormat.Options);
+    await using var service = await IngestionService.StartAsync(environment);
+    Console.WriteLine($"sustained: {packed} results per message, max rate, {seconds} s");
+    var run = await IngestionAsync(service, window, 0, packed, perMinute: true);
+    Console.WriteLine();
+    Console.WriteLine(Row($"ingestion, {packed} results per message, max rate, {seconds} s", run, double.NaN));
+    Describe(run);
+    Console.WriteLine($"load average at the end: {CpuSample.LoadAverage()}");
+    return 0;
 }
 
-var messageSize = Body(0, TimeProvider.System.GetUtcNow()).Length;
-Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}; .NET {Environment.Version}; message {messageSize} bytes; {agents} agents × 8 probes");
+// 1. The raw broker baseline: plain RabbitMQ.Client, one result's size, persistent, confirms, one queue, one consumer.
+var raw = await RawBaselineAsync(factory, window, messageSize);
+Console.WriteLine($"raw broker: {raw.Stored:F0} msg/s; load average {CpuSample.LoadAverage()}");
 
-// 1. The raw broker baseline: plain RabbitMQ.Client, same message size, persistent, confirms, one queue, one consumer.
-var raw = await RawBaselineAsync(factory, duration, 0, messageSize);
-var rawLatency = await RawBaselineAsync(factory, latencyDuration, latencyRate, messageSize);
-
-// 2. Ingestion: simulated agents → RabbitMQ → Ingestion (in this process) → PostgreSQL.
-await using var app = await BenchIngestion.StartAsync(environment);
-
-var ingestion = await IngestionAsync(duration, 0, 1);
-var ingestionLatency = await IngestionAsync(latencyDuration, latencyRate, 1);
-var ingestionBatched = await IngestionAsync(duration, 0, 50);
-using (var http = new HttpClient { BaseAddress = new Uri(app.Urls.First()) })
+// 2. Ingestion as a process of its own: simulated agents → RabbitMQ → Ingestion → PostgreSQL.
+Outcome single, ticks, full, latency;
+await using (var service = await IngestionService.StartAsync(environment))
 {
-    var metrics = (await http.GetStringAsync("/metrics")).Split('\n');
-    double Value(string name) => double.Parse(metrics.First(l => l.StartsWith(name + " ", StringComparison.Ordinal)).Split(' ')[1], CultureInfo.InvariantCulture);
-    var batches = Value("fleetmonitor_ingestion_batch_seconds_count");
-    Console.WriteLine($"ingestion batches: {batches:F0}, mean size {Value("fleetmonitor_ingestion_batch_size_sum") / batches:F0}, mean write {Value("fleetmonitor_ingestion_batch_seconds_sum") / batches * 1000:F1} ms");
+    single = await IngestionAsync(service, window, 0, 1, perMinute: false);
+    Console.WriteLine($"one per message: {single.Stored:F0} results/s; load average {CpuSample.LoadAverage()}");
+    ticks = await IngestionAsync(service, window, 0, tick, perMinute: false);
+    Console.WriteLine($"{tick} per message: {ticks.Stored:F0} results/s; load average {CpuSample.LoadAverage()}");
+    full = await IngestionAsync(service, window, 0, packed, perMinute: false);
+    Console.WriteLine($"{packed} per message: {full.Stored:F0} results/s; load average {CpuSample.LoadAverage()}");
+    latency = await IngestionAsync(service, window, latencyRate, tick, perMinute: false);
 }
-
-await app.StopAsync();
 
 Console.WriteLine();
-Console.WriteLine("| path | published/s | consumed or stored/s (sustained) | backlog at end | latency p50 | latency p99 |");
-Console.WriteLine("|---|---|---|---|---|---|");
-Console.WriteLine($"| raw RabbitMQ.Client, max rate, {seconds} s | {raw.Published:F0} | {raw.Done:F0} | {raw.Backlog} | — | — |");
-Console.WriteLine($"| raw RabbitMQ.Client, {latencyRate:F0}/s, {latencyDuration.TotalSeconds:F0} s | {rawLatency.Published:F0} | {rawLatency.Done:F0} | {rawLatency.Backlog} | {rawLatency.P50:F1} ms | {rawLatency.P99:F1} ms |");
-Console.WriteLine($"| ingestion, max rate, {seconds} s | {ingestion.Published:F0} | {ingestion.Done:F0} | {ingestion.Backlog} | — | — |");
-Console.WriteLine($"| ingestion, {latencyRate:F0}/s, {latencyDuration.TotalSeconds:F0} s | {ingestionLatency.Published:F0} | {ingestionLatency.Done:F0} | {ingestionLatency.Backlog} | {ingestionLatency.P50:F1} ms | {ingestionLatency.P99:F1} ms |");
-Console.WriteLine($"| ingestion, 50 results per message, max rate, {seconds} s | {ingestionBatched.Published:F0} | {ingestionBatched.Done:F0} | {ingestionBatched.Backlog} | — | — |");
-Console.WriteLine($"ratio ingestion / raw broker (sustained, max rate): {ingestion.Done / raw.Done:F2}; with 50 results per message: {ingestionBatched.Done / raw.Done:F2}");
+Console.WriteLine("| path | published/s | stored/s (sustained) | ratio to raw | backlog at end | publish→commit p50 | p99 | Ingestion CPU | Ingestion RSS | agents' CPU | broker CPU | PostgreSQL CPU (all users) | machine busy |");
+Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+Console.WriteLine($"| raw RabbitMQ.Client, one message per result, max rate, {seconds} s | {raw.Published:F0} | {raw.Stored:F0} | 1.00 | {raw.Backlog} | — | — | — | — | {raw.Cpu.Agents:F2} | {raw.Cpu.Broker:F2} | — | {raw.Cpu.Machine:F2} |");
+Console.WriteLine(Row($"ingestion, one result per message, max rate, {seconds} s", single, raw.Stored));
+Console.WriteLine(Row($"ingestion, {tick} results per message (one agent's tick), max rate, {seconds} s", ticks, raw.Stored));
+Console.WriteLine(Row($"ingestion, {packed} results per message, max rate, {seconds} s", full, raw.Stored));
+Console.WriteLine(Row($"ingestion, {tick} results per message, {latencyRate} results/s, {seconds} s", latency, raw.Stored));
+Console.WriteLine("(CPU in cores: 1.00 = one core busy the whole window; the machine has " + Environment.ProcessorCount + ")");
+Describe(full);
+Console.WriteLine($"at {latencyRate} results/s: Ingestion {latency.Cpu.Ingestion * 100 / (latency.Stored / 1000):F1} % of a core and RSS {latency.ResidentMiB:F0} MiB");
+Console.WriteLine($"load average at the end: {CpuSample.LoadAverage()}");
 return 0;
 
-async Task<Outcome> RawBaselineAsync(ConnectionFactory connections, TimeSpan length, double rate, int size)
+static string Row(string name, Outcome o, double rawRate) =>
+    $"| {name} | {o.Published:F0} | {o.Stored:F0} | {o.Stored / rawRate:F2} | {o.Backlog} | {o.P50:F0} ms | {o.P99:F0} ms | {o.Cpu.Ingestion:F2} | {o.ResidentMiB:F0} MiB | {o.Cpu.Agents:F2} | {o.Cpu.Broker:F2} | {o.Cpu.Database:F2} | {o.Cpu.Machine:F2} |";
+
+void Describe(Outcome o)
+{
+    Console.WriteLine($"per 1,000 results/s ({o.Stored:F0}/s): Ingestion {o.Cpu.Ingestion * 100 / (o.Stored / 1000):F1} % of a core, RSS {o.ResidentMiB / (o.Stored / 1000):F1} MiB " +
+        $"(RSS {o.ResidentMiB:F0} MiB); broker {o.Cpu.Broker * 100 / (o.Stored / 1000):F1} %, PostgreSQL {o.Cpu.Database * 100 / (o.Stored / 1000):F1} %");
+    var busy = o.Cpu.Machine / Environment.ProcessorCount;
+    var others = Math.Max(0, o.Cpu.Machine - o.Cpu.Ingestion - o.Cpu.Agents - o.Cpu.Broker - o.Cpu.Database);
+    Console.WriteLine(busy > 0.9
+        ? $"limit: the CPU — the machine was {busy:P0} busy; Ingestion {o.Cpu.Ingestion:F2}, agents {o.Cpu.Agents:F2}, broker {o.Cpu.Broker:F2}, PostgreSQL {o.Cpu.Database:F2}, everything else {others:F2} cores"
+        : $"limit: not the machine's CPU ({busy:P0} busy); Ingestion {o.Cpu.Ingestion:F2} cores (a single writer loop, the write slots or the broker's delivery may bound it)");
+}
+
+static async Task<int> BrokerPidAsync()
+{
+    using var process = Process.Start(new ProcessStartInfo("rabbitmqctl", ["-q", "eval", "os:getpid()."]) { RedirectStandardOutput = true })!;
+    var output = await process.StandardOutput.ReadToEndAsync();
+    await process.WaitForExitAsync();
+    return int.Parse(output.Trim().Trim('"'), CultureInfo.InvariantCulture);
+}
+
+ProbeCompleted Result(long agent, int probe, DateTimeOffset startedAt) => new()
+{
+    SchemaVersion = 1,
+    Id = Guid.CreateVersion7(startedAt),
+    AgentId = $"bench-agent-{agent % agents}",
+    SiteId = $"site-{agent % agents % 50}",
+    ProbeId = $"probe-{probe % 8}",
+    ProbeVersion = 1,
+    Kind = "tcp",
+    Target = "pbx.example.com:5061",
+    StartedAt = startedAt,
+    DurationMs = 21.7,
+    Outcome = (agent + probe) % 97 == 0 ? ProbeOutcome.Failed : ProbeOutcome.Ok,
+    Measurements = new Dictionary<string, double> { ["dns_ms"] = 3.1, ["connect_ms"] = 21.7, ["tls_handshake_ms"] = 22.9, ["tls_days_to_expiry"] = 212 },
+    Facts = new Dictionary<string, string> { ["remote_address"] = "192.0.2.10:5061", ["tls_protocol"] = "Tls13", ["tls_cipher"] = "TLS_AES_256_GCM_SHA384" },
+    Findings = (agent + probe) % 97 == 0 ? ["tcp.refused"] : [],
+};
+
+async Task<Outcome> RawBaselineAsync(ConnectionFactory connections, TimeSpan length, int size)
 {
     var queue = $"bench-raw-{Guid.NewGuid():N}";
     await using var publishConnection = await connections.CreateConnectionAsync();
@@ -94,16 +129,9 @@ async Task<Outcome> RawBaselineAsync(ConnectionFactory connections, TimeSpan len
     await consumeChannel.BasicQosAsync(0, 1000, false);
 
     long consumed = 0;
-    var latencies = new List<double>();
     var consumer = new AsyncEventingBasicConsumer(consumeChannel);
     consumer.ReceivedAsync += async (_, delivery) =>
     {
-        var sent = long.Parse(delivery.BasicProperties.MessageId!, CultureInfo.InvariantCulture);
-        lock (latencies)
-        {
-            latencies.Add(Stopwatch.GetElapsedTime(sent).TotalMilliseconds);
-        }
-
         Interlocked.Increment(ref consumed);
         await consumeChannel.BasicAckAsync(delivery.DeliveryTag, multiple: false);
     };
@@ -111,61 +139,135 @@ async Task<Outcome> RawBaselineAsync(ConnectionFactory connections, TimeSpan len
 
     var body = new byte[size];
     var publisher = new Publisher(publishChannel, "", _ => (queue, body));
+    var cpu = CpuSample.Take(Environment.ProcessId, brokerPid);
     var started = Stopwatch.GetTimestamp();
-    await publisher.RunAsync(length, rate, CancellationToken.None);
+    await publisher.RunAsync(length, 0, CancellationToken.None);
     var consumedInWindow = Interlocked.Read(ref consumed);
-    var window = Stopwatch.GetElapsedTime(started).TotalSeconds;
-    var backlog = publisher.Published - consumedInWindow;
+    var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
+    var share = CpuSample.Between(cpu, CpuSample.Take(Environment.ProcessId, brokerPid));
     await WaitAsync(() => Task.FromResult(Interlocked.Read(ref consumed) >= publisher.Published), TimeSpan.FromMinutes(5));
     await publishChannel.QueueDeleteAsync(queue);
-    double[] sorted;
-    lock (latencies)
-    {
-        sorted = [.. latencies.Order()];
-    }
 
-    return new Outcome(publisher.Published / window, consumedInWindow / window, backlog, Percentile(sorted, 0.5), Percentile(sorted, 0.99));
+    // The raw consumer runs in this process: its CPU is the agents' column.
+    return new Outcome(publisher.Published / elapsed, consumedInWindow / elapsed, publisher.Published - consumedInWindow, double.NaN, double.NaN, share with { Ingestion = 0 }, 0);
 }
 
-async Task<Outcome> IngestionAsync(TimeSpan length, double rate, int resultsPerMessage)
+async Task<Outcome> IngestionAsync(IngestionService service, TimeSpan length, double resultsPerSecond, int resultsPerMessage, bool perMinute)
 {
     await using var connection = await factory.CreateConnectionAsync();
     await using var channel = await connection.CreateChannelAsync(new CreateChannelOptions(true, true));
-    await using var db = new NpgsqlConnection(environment.ConnectionString);
-    await db.OpenAsync();
-    var before = await db.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM probe_results");
-    var firstId = Guid.CreateVersion7(TimeProvider.System.GetUtcNow());
-
-    // Published and stored figures are in results (a batched message counts as its results).
-    var publisher = new Publisher(channel, WireFormat.AgentExchange, i =>
+    var before = await service.MetricsAsync();
+    var storedBefore = Stored(before);
+    long stored = 0;
+    using var stop = new CancellationTokenSource();
+    var poller = Task.Run(async () =>
     {
-        if (resultsPerMessage == 1)
+        while (!stop.IsCancellationRequested)
         {
-            return ("result.bench.tcp", Body(i, TimeProvider.System.GetUtcNow()));
+            Volatile.Write(ref stored, (long)(Stored(await service.MetricsAsync()) - storedBefore));
+            await Task.Delay(100, stop.Token).ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+    });
+
+    // Max rate is held to what Ingestion keeps up with: at most ~5 s of work waits at the broker, so the broker is
+    // not busy paging a backlog that grows for ever. A fixed rate is published as it comes.
+    var cap = resultsPerMessage == 1 ? 20_000 : 60_000;
+    var round = resultsPerSecond > 0 ? Math.Max(1, (int)(resultsPerSecond / resultsPerMessage / 50)) : 250;
+    Publisher publisher = null!;
+    publisher = new Publisher(channel, WireFormat.AgentExchange, i => Message(i, resultsPerMessage))
+    {
+        Round = round,
+        BeforeRound = resultsPerSecond > 0 ? null : async ct =>
+        {
+            while ((Published() - Volatile.Read(ref stored)) > cap)
+            {
+                await Task.Delay(10, ct);
+            }
+        },
+    };
+    long Published() => publisher.Published * resultsPerMessage;
+
+    var minutes = perMinute ? Task.Run(async () =>
+    {
+        var last = 0L;
+        for (var minute = 1; !stop.IsCancellationRequested; minute++)
+        {
+            await Task.Delay(TimeSpan.FromMinutes(1), stop.Token);
+            var now = Volatile.Read(ref stored);
+            Console.WriteLine($"minute {minute}: {(now - last) / 60.0:F0} results/s stored, load average {CpuSample.LoadAverage()}");
+            last = now;
+        }
+    }).ContinueWith(_ => { }, TaskScheduler.Default) : Task.CompletedTask;
+
+    var cpu = CpuSample.Take(service.ProcessId, brokerPid);
+    var started = Stopwatch.GetTimestamp();
+    await publisher.RunAsync(length, resultsPerSecond / resultsPerMessage, CancellationToken.None);
+    var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
+    var storedInWindow = Stored(await service.MetricsAsync()) - storedBefore;
+    var share = CpuSample.Between(cpu, CpuSample.Take(service.ProcessId, brokerPid));
+    var resident = CpuSample.ResidentMiB(service.ProcessId);
+    var published = Published();
+    await WaitAsync(async () => Stored(await service.MetricsAsync()) - storedBefore >= published, TimeSpan.FromMinutes(10));
+    await stop.CancelAsync();
+    await poller;
+    await minutes;
+
+    // Publish → commit: each result's startedAt is its publish moment here; Ingestion observes it at the commit.
+    var after = await service.MetricsAsync();
+    var (p50, p99) = AgePercentiles(before, after);
+    return new Outcome(published / elapsed, storedInWindow / elapsed, (long)(published - storedInWindow), p50, p99, share, resident);
+}
+
+(string RoutingKey, ReadOnlyMemory<byte> Body) Message(long i, int resultsPerMessage)
+{
+    var now = TimeProvider.System.GetUtcNow();
+    if (resultsPerMessage == 1)
+    {
+        return ("result.bench.tcp", JsonSerializer.SerializeToUtf8Bytes(Result(i % agents, (int)(i / agents), now), WireFormat.Options));
+    }
+
+    // One agent's waiting results in one message, as the agent's outbox relay packs them.
+    var agent = i % agents;
+    var results = new List<ProbeCompleted>(resultsPerMessage);
+    for (var k = 0; k < resultsPerMessage; k++)
+    {
+        results.Add(Result(agent, k, now));
+    }
+
+    var site = $"site-{agent % 50}";
+    return ($"{WireFormat.BatchRoutingPrefix}.{site}", JsonSerializer.SerializeToUtf8Bytes(
+        new ProbeResultsBatched { SchemaVersion = 1, AgentId = $"bench-agent-{agent}", SiteId = site, Results = results }, WireFormat.Options));
+}
+
+static double Stored(Dictionary<string, double> metrics) => metrics.GetValueOrDefault("fleetmonitor_ingestion_results_stored_total");
+
+// Percentiles of the result-age histogram between two scrapes, linear within a bucket.
+static (double P50, double P99) AgePercentiles(Dictionary<string, double> before, Dictionary<string, double> after)
+{
+    const string Prefix = "fleetmonitor_ingestion_result_age_seconds_bucket{le=\"";
+    var buckets = after.Keys.Where(k => k.StartsWith(Prefix, StringComparison.Ordinal))
+        .Select(k => (Le: k[Prefix.Length..^2] is var le && le == "+Inf" ? double.PositiveInfinity : double.Parse(le, CultureInfo.InvariantCulture),
+                      Count: after[k] - before.GetValueOrDefault(k)))
+        .OrderBy(b => b.Le).ToList();
+    var total = buckets.Count == 0 ? 0 : buckets[^1].Count;
+    double At(double q)
+    {
+        var rank = q * total;
+        var (lower, below) = (0.0, 0.0);
+        foreach (var (le, count) in buckets)
+        {
+            if (count >= rank)
+            {
+                return double.IsInfinity(le) ? lower * 1000 : (lower + (le - lower) * (rank - below) / Math.Max(1, count - below)) * 1000;
+            }
+
+            (lower, below) = (le, count);
         }
 
-        // One agent's waiting results in one message, as the agent's outbox relay packs them.
-        var agent = $"bench-agent-{i % agents}";
-        var results = Enumerable.Range(0, resultsPerMessage)
-            .Select(k => JsonSerializer.Deserialize<ProbeCompleted>(Body(i * resultsPerMessage + k, TimeProvider.System.GetUtcNow()), WireFormat.Options)! with { AgentId = agent, SiteId = "site-batch" })
-            .ToList();
-        return ("results.site-batch", JsonSerializer.SerializeToUtf8Bytes(
-            new ProbeResultsBatched { SchemaVersion = 1, AgentId = agent, SiteId = "site-batch", Results = results }, WireFormat.Options));
-    });
-    var started = Stopwatch.GetTimestamp();
-    await publisher.RunAsync(length, rate, CancellationToken.None);
-    var window = Stopwatch.GetElapsedTime(started).TotalSeconds;
-    var storedInWindow = await db.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM probe_results") - before;
-    var published = publisher.Published * resultsPerMessage;
-    await WaitAsync(async () => await db.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM probe_results") - before >= published, TimeSpan.FromMinutes(10));
+        return double.NaN;
+    }
 
-    // Publish → picked up for writing: the row's received_at (taken when its batch starts) minus the publish time.
-    // The commit comes one batch write later: its mean is printed beside, from Ingestion's own histogram.
-    var latency = await db.QuerySingleAsync<(double P50, double P99)>("""
-        SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY ms), percentile_cont(0.99) WITHIN GROUP (ORDER BY ms)
-        FROM (SELECT EXTRACT(EPOCH FROM received_at - started_at) * 1000 AS ms FROM probe_results WHERE id >= @FirstId) t
-        """, new { FirstId = firstId });
-    return new Outcome(published / window, storedInWindow / window, published - storedInWindow, latency.P50, latency.P99);
+    return total == 0 ? (double.NaN, double.NaN) : (At(0.5), At(0.99));
 }
 
 static async Task WaitAsync(Func<Task<bool>> done, TimeSpan within)
@@ -182,6 +284,4 @@ static async Task WaitAsync(Func<Task<bool>> done, TimeSpan within)
     }
 }
 
-static double Percentile(double[] sorted, double p) => sorted.Length == 0 ? double.NaN : sorted[(int)Math.Min(sorted.Length - 1, p * sorted.Length)];
-
-internal sealed record Outcome(double Published, double Done, long Backlog, double P50, double P99);
+internal sealed record Outcome(double Published, double Stored, long Backlog, double P50, double P99, CpuShare Cpu, double ResidentMiB);

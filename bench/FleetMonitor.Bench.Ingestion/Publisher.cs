@@ -6,9 +6,13 @@ namespace FleetMonitor.Bench.Ingestion;
 /// <summary>Publishes persistent messages with publisher confirms, in confirm rounds, at most at a given rate.</summary>
 internal sealed class Publisher(IChannel channel, string exchange, Func<long, (string RoutingKey, ReadOnlyMemory<byte> Body)> next)
 {
-    private const int Round = 250;
-
     public long Published { get; private set; }
+
+    /// <summary>Messages published (and confirmed) together; 250 by default.</summary>
+    public int Round { get; init; } = 250;
+
+    /// <summary>Awaited before each round, e.g. to hold the backlog at the broker under a bound; none by default.</summary>
+    public Func<CancellationToken, Task>? BeforeRound { get; init; }
 
     public async Task RunAsync(TimeSpan duration, double ratePerSecond, CancellationToken cancellationToken)
     {
@@ -23,6 +27,11 @@ internal sealed class Publisher(IChannel channel, string exchange, Func<long, (s
                 {
                     await Task.Delay(due, cancellationToken);
                 }
+            }
+
+            if (BeforeRound is not null)
+            {
+                await BeforeRound(cancellationToken);
             }
 
             tasks.Clear();

@@ -12,7 +12,6 @@ public static partial class AgentDataRules
     /// <summary>Largest message body Ingestion reads (the broker refuses larger ones too: max_message_size).</summary>
     public const int MaxMessageBytes = 1024 * 1024;
 
-
     public const int MaxTargetLength = 1024;
     public const int MaxErrorLength = 2048;
     public const int MaxKeyLength = 64;
@@ -31,6 +30,38 @@ public static partial class AgentDataRules
 
     /// <summary>A metric label for a kind: the kind when known, else <c>other</c> (labels never grow without bound).</summary>
     public static string KindLabel(string? kind) => kind is not null && KnownKinds.Contains(kind) ? kind : "other";
+
+    /// <summary>
+    /// Free text (targets, errors, fact values, hostnames, versions) must be storable as it is: PostgreSQL's text and
+    /// jsonb hold no NUL character, and UTF-8 has no unpaired surrogate. Null when <paramref name="value"/> is fine.
+    /// </summary>
+    public static string? TextError(string field, string? value)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        for (var i = 0; i < value.Length; i++)
+        {
+            var c = value[i];
+            if (c == '\0')
+            {
+                return $"{field}: must not contain a NUL character";
+            }
+
+            if (char.IsHighSurrogate(c) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(c))
+            {
+                return $"{field}: must not contain an unpaired UTF-16 surrogate";
+            }
+        }
+
+        return null;
+    }
 
     public static string? AgentIdError(string? value) =>
         value is not null && AgentIdPattern().IsMatch(value) ? null : "agentId: 1 to 128 of A-Z a-z 0-9 . _ -, starting with a letter or digit";

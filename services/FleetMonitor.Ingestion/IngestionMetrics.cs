@@ -34,6 +34,10 @@ public sealed class IngestionMetrics
         "fleetmonitor_ingestion_batch_size", "Results per written batch.",
         new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(1, 2, 14) });
 
+    private static readonly Histogram ResultAge = Metrics.CreateHistogram(
+        "fleetmonitor_ingestion_result_age_seconds", "Time from a result's start at the agent to the commit that stored it.",
+        new HistogramConfiguration { Buckets = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.75, 1, 2.5, 5, 10, 30, 60, 300] });
+
     private readonly FleetResultMetrics _fleet = new();
 
     /// <summary>Counts a result; an unknown kind is counted as <c>other</c>, so agent input never makes new series.</summary>
@@ -42,6 +46,10 @@ public sealed class IngestionMetrics
         Received.WithLabels(AgentDataRules.KindLabel(result.Kind), OutcomeText.Format(result.Outcome)).Inc();
         _fleet.Record(result);
     }
+
+    /// <summary>A stored result's age at its commit: probe run, the agent's outbox, the broker and the batch write.</summary>
+    public void ResultCommitted(ProbeCompleted result, DateTimeOffset committedAt) =>
+        ResultAge.Observe(Math.Max(0, (committedAt - result.StartedAt).TotalSeconds));
 
     public void BatchStored(int inserted, int duplicates)
     {

@@ -2,6 +2,8 @@ using System.Data.Common;
 using System.Text.Json;
 using Dapper;
 using FleetMonitor.Contracts;
+using Npgsql;
+using NpgsqlTypes;
 
 namespace FleetMonitor.Storage;
 
@@ -72,42 +74,12 @@ public sealed class ResultStore(Database database, StateChangeOutbox outbox, Tim
         return await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COUNT(*) FROM probe_results", cancellationToken: cancellationToken));
     }
 
-    private async Task<HashSet<Guid>> InsertResultsAsync(
+    private static async Task<HashSet<Guid>> InsertResultsAsync(
         DbConnection connection, DbTransaction transaction, List<ResultParameters> rows, CancellationToken cancellationToken)
     {
-        if (database.Dialect == StorageDialect.PostgreSql)
+        if (connection is NpgsqlConnection postgres)
         {
-            const string Sql = """
-                INSERT INTO probe_results (id, agent_id, site_id, probe_id, probe_version, kind, target, started_at,
-                                           duration_ms, outcome, measurements, facts, findings, error, received_at)
-                SELECT r.id, r.agent_id, r.site_id, r.probe_id, r.probe_version, r.kind, r.target, r.started_at,
-                       r.duration_ms, r.outcome, r.measurements::jsonb, r.facts::jsonb, r.findings::jsonb, r.error, @ReceivedAt
-                FROM unnest(@Ids, @AgentIds, @SiteIds, @ProbeIds, @ProbeVersions, @Kinds, @Targets, @StartedAts,
-                            @Durations, @Outcomes, @Measurements, @Facts, @Findings, @Errors)
-                     AS r(id, agent_id, site_id, probe_id, probe_version, kind, target, started_at,
-                          duration_ms, outcome, measurements, facts, findings, error)
-                ON CONFLICT (id, started_at) DO NOTHING
-                RETURNING id
-                """;
-            var ids = await connection.QueryAsync<Guid>(new CommandDefinition(Sql, new
-            {
-                Ids = rows.Select(r => r.Id).ToArray(),
-                AgentIds = rows.Select(r => r.AgentId).ToArray(),
-                SiteIds = rows.Select(r => r.SiteId).ToArray(),
-                ProbeIds = rows.Select(r => r.ProbeId).ToArray(),
-                ProbeVersions = rows.Select(r => r.ProbeVersion).ToArray(),
-                Kinds = rows.Select(r => r.Kind).ToArray(),
-                Targets = rows.Select(r => r.Target).ToArray(),
-                StartedAts = rows.Select(r => r.StartedAt.ToUniversalTime()).ToArray(),
-                Durations = rows.Select(r => r.DurationMs).ToArray(),
-                Outcomes = rows.Select(r => r.Outcome).ToArray(),
-                Measurements = rows.Select(r => r.Measurements).ToArray(),
-                Facts = rows.Select(r => r.Facts).ToArray(),
-                Findings = rows.Select(r => r.Findings).ToArray(),
-                Errors = rows.Select(r => r.Error).ToArray(),
-                ReceivedAt = rows[0].ReceivedAt.ToUniversalTime(),
-            }, transaction, cancellationToken: cancellationToken));
-            return ids.ToHashSet();
+            return await CopyResultsAsync(postgres, transaction, rows, cancellationToken);
         }
         else
         {
@@ -133,6 +105,73 @@ public sealed class ResultStore(Database database, StateChangeOutbox outbox, Tim
         }
     }
 
+    /// <summary>
+    /// PostgreSQL: the rows go by binary COPY into a temporary table of this transaction, then on into
+    /// <c>probe_results</c> in id order with <c>ON CONFLICT DO NOTHING</c>: COPY alone has no way to skip the rows
+    /// stored before, and the insert keeps the idempotency and the global lock order.
+    /// </summary>
+    private static async Task<HashSet<Guid>> CopyResultsAsync(
+        NpgsqlConnection connection, DbTransaction transaction, List<ResultParameters> rows, CancellationToken cancellationToken)
+    {
+        const string Columns = "id, agent_id, site_id, probe_id, probe_version, kind, target, started_at, duration_ms, outcome, measurements, facts, findings, error, received_at";
+        await using (var create = new NpgsqlCommand(
+            """
+            CREATE TEMP TABLE probe_results_incoming (
+                id uuid, agent_id text, site_id text, probe_id text, probe_version integer, kind text, target text,
+                started_at timestamptz, duration_ms double precision, outcome text, measurements jsonb, facts jsonb,
+                findings jsonb, error text, received_at timestamptz) ON COMMIT DROP
+            """,
+            connection,
+            (NpgsqlTransaction)transaction))
+        {
+            await create.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await using (var import = await connection.BeginBinaryImportAsync($"COPY probe_results_incoming ({Columns}) FROM STDIN (FORMAT BINARY)", cancellationToken))
+        {
+            foreach (var row in rows)
+            {
+                await import.StartRowAsync(cancellationToken);
+                await import.WriteAsync(row.Id, NpgsqlDbType.Uuid, cancellationToken);
+                await import.WriteAsync(row.AgentId, NpgsqlDbType.Text, cancellationToken);
+                await import.WriteAsync(row.SiteId, NpgsqlDbType.Text, cancellationToken);
+                await import.WriteAsync(row.ProbeId, NpgsqlDbType.Text, cancellationToken);
+                await import.WriteAsync(row.ProbeVersion, NpgsqlDbType.Integer, cancellationToken);
+                await import.WriteAsync(row.Kind, NpgsqlDbType.Text, cancellationToken);
+                await import.WriteAsync(row.Target, NpgsqlDbType.Text, cancellationToken);
+                await import.WriteAsync(row.StartedAt.ToUniversalTime(), NpgsqlDbType.TimestampTz, cancellationToken);
+                await import.WriteAsync(row.DurationMs, NpgsqlDbType.Double, cancellationToken);
+                await import.WriteAsync(row.Outcome, NpgsqlDbType.Text, cancellationToken);
+                await import.WriteAsync(row.Measurements, NpgsqlDbType.Jsonb, cancellationToken);
+                await import.WriteAsync(row.Facts, NpgsqlDbType.Jsonb, cancellationToken);
+                await import.WriteAsync(row.Findings, NpgsqlDbType.Jsonb, cancellationToken);
+                if (row.Error is null)
+                {
+                    await import.WriteNullAsync(cancellationToken);
+                }
+                else
+                {
+                    await import.WriteAsync(row.Error, NpgsqlDbType.Text, cancellationToken);
+                }
+
+                await import.WriteAsync(row.ReceivedAt.ToUniversalTime(), NpgsqlDbType.TimestampTz, cancellationToken);
+            }
+
+            await import.CompleteAsync(cancellationToken);
+        }
+
+        var ids = await connection.QueryAsync<Guid>(new CommandDefinition(
+            $"""
+            INSERT INTO probe_results ({Columns})
+            SELECT {Columns} FROM probe_results_incoming ORDER BY id
+            ON CONFLICT (id, started_at) DO NOTHING
+            RETURNING id
+            """,
+            transaction: transaction,
+            cancellationToken: cancellationToken));
+        return ids.ToHashSet();
+    }
+
     private async Task UpsertSitesAndAgentsAsync(
         DbConnection connection, DbTransaction transaction, List<ResultParameters> rows, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -145,9 +184,23 @@ public sealed class ResultStore(Database database, StateChangeOutbox outbox, Tim
             INSERT INTO sites (id, name, time_zone, created_at) VALUES (@Id, @Id, 'UTC', @Now)
             ON CONFLICT (id) DO NOTHING
             """;
-        foreach (var site in rows.Select(r => r.SiteId).Distinct().Order(StringComparer.Ordinal))
+        var sites = rows.Select(r => r.SiteId).Distinct().Order(StringComparer.Ordinal).ToArray();
+        if (database.Dialect == StorageDialect.PostgreSql)
         {
-            await connection.ExecuteAsync(new CommandDefinition(SiteSql, new { Id = site, Now = now }, transaction, cancellationToken: cancellationToken));
+            // One statement, in key order (unnest keeps the array's order).
+            await connection.ExecuteAsync(new CommandDefinition(
+                """
+                INSERT INTO sites (id, name, time_zone, created_at) SELECT s.id, s.id, 'UTC', @Now FROM unnest(@Ids) AS s(id)
+                ON CONFLICT (id) DO NOTHING
+                """,
+                new { Ids = sites, Now = now.ToUniversalTime() }, transaction, cancellationToken: cancellationToken));
+        }
+        else
+        {
+            foreach (var site in sites)
+            {
+                await connection.ExecuteAsync(new CommandDefinition(SiteSql, new { Id = site, Now = now }, transaction, cancellationToken: cancellationToken));
+            }
         }
 
         var agents = rows.DistinctBy(r => r.AgentId).OrderBy(r => r.AgentId, StringComparer.Ordinal).ToList();

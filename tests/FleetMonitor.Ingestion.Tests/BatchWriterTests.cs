@@ -182,6 +182,30 @@ public sealed class BatchWriterTests
         Assert.DoesNotContain("agent-m1", text, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_message_the_database_refuses_fails_alone_and_the_rest_of_its_batch_is_stored()
+    {
+        await using var db = await TestDatabase.CreateAsync(StorageDialect.PostgreSql);
+        // A long batch window: the three writes, queued at once, go into one batch.
+        await using var writer = await StartWriterAsync(db.Database, new IngestionOptions { MaxBatchDelay = TimeSpan.FromSeconds(2) });
+        var start = Now();
+        var first = writer.Writer.WriteAsync([TestResults.Make(start, agentId: "agent-b1"), TestResults.Make(start.AddSeconds(1), agentId: "agent-b1")], CancellationToken.None);
+        // A NUL character: PostgreSQL refuses it in text, every time (the validator refuses it before; this is the
+        // writer's own defence against any value the database refuses).
+        var bad = writer.Writer.WriteAsync([TestResults.Make(start, agentId: "agent-b2") with { Target = "pbx\0:5060" }], CancellationToken.None);
+        var last = writer.Writer.WriteAsync([TestResults.Make(start, agentId: "agent-b3")], CancellationToken.None);
+
+        await first.WaitAsync(TimeSpan.FromMinutes(2));
+        await last.WaitAsync(TimeSpan.FromMinutes(2));
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => bad.WaitAsync(TimeSpan.FromMinutes(2)));
+        Assert.IsNotType<TransientStorageException>(error);
+        Assert.IsNotType<TimeoutException>(error);
+
+        await using var connection = await db.Database.OpenAsync(CancellationToken.None);
+        var stored = (await connection.QueryAsync<string>("SELECT agent_id FROM probe_results ORDER BY agent_id")).ToList();
+        Assert.Equal(["agent-b1", "agent-b1", "agent-b3"], stored);
+    }
+
     private static DateTimeOffset Now() => TimeProvider.System.GetUtcNow().AddMinutes(-1);
 
     private static async Task<RunningWriter> StartWriterAsync(Database database, IngestionOptions? options = null)

@@ -34,7 +34,16 @@ public sealed class ValidatorTests
         { "startedAt", r => r with { StartedAt = Now.AddHours(1) } },
         { "startedAt", r => r with { StartedAt = Now.AddDays(-31) } },
         { "durationMs", r => r with { DurationMs = double.PositiveInfinity } },
+        // Text PostgreSQL cannot store (found by the fuzz run: it failed the whole batch it was written in).
+        { "target", r => r with { Target = "pbx\0.example.com:5060" } },
+        { "error", r => r with { Error = "refused\0" } },
+        { "facts", r => r with { Facts = new Dictionary<string, string> { ["k"] = "a\ud800b" } } },
+        { "facts", r => r with { Facts = new Dictionary<string, string> { ["k"] = "\udc00" } } },
     };
+
+    [Fact]
+    public void Text_with_paired_surrogates_is_fine() =>
+        Assert.Null(AgentDataRules.TextError("target", "pbx \ud83d\ude00 ü"));
 
     [Theory]
     [MemberData(nameof(Invalid))]

@@ -31,7 +31,11 @@ public sealed partial class OutboxRelay(
                 attempt = 0;
                 if (sent == 0)
                 {
-                    await outbox.WaitForMessagesAsync(IdleWait, stoppingToken);
+                    if (await outbox.WaitForMessagesAsync(IdleWait, stoppingToken) && broker.Linger > TimeSpan.Zero)
+                    {
+                        // The rest of a schedule tick's results follow within moments: they go in the same message.
+                        await Task.Delay(broker.Linger, timeProvider, stoppingToken);
+                    }
                 }
                 else if (PaceFor(sent, broker.MaxResultsPerSecond, timeProvider.GetElapsedTime(started)) is { } pause)
                 {

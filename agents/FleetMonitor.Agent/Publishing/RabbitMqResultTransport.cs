@@ -48,7 +48,18 @@ public sealed partial class RabbitMqResultTransport(
                 publishes.Add(channel.BasicPublishAsync(exchange, message.RoutingKey, mandatory: true, properties, message.Body, cancellationToken).AsTask());
             }
 
-            await Task.WhenAll(publishes);
+            try
+            {
+                await Task.WhenAll(publishes).WaitAsync(agent.Broker.PublishTimeout, cancellationToken);
+            }
+            catch (TimeoutException)
+            {
+                // The broker took the messages (or not) and never confirmed: this connection is not to be trusted.
+                LogUnconfirmed(packed.Count, agent.Broker.PublishTimeout);
+                _ = Task.WhenAll(publishes).ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+                await DropConnectionAsync();
+                throw new TimeoutException($"the broker did not confirm {packed.Count} messages within {agent.Broker.PublishTimeout}; reconnecting");
+            }
         }
         catch (PublishReturnException e)
         {
@@ -78,6 +89,19 @@ public sealed partial class RabbitMqResultTransport(
         }
 
         _gate.Dispose();
+    }
+
+    private async Task DropConnectionAsync()
+    {
+        var connection = _connection;
+        _connection = null;
+        _channel = null;
+        if (connection is not null)
+        {
+            // Abort: no close handshake with a broker that does not answer, bounded in time.
+            await connection.AbortAsync(TimeSpan.FromSeconds(2));
+            await connection.DisposeAsync();
+        }
     }
 
     private async Task<IChannel> EnsureChannelAsync(CancellationToken cancellationToken)
@@ -122,6 +146,9 @@ public sealed partial class RabbitMqResultTransport(
 
         return _channel;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The broker did not confirm {Count} messages within {Timeout}: dropping the connection")]
+    private partial void LogUnconfirmed(int count, TimeSpan timeout);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Connected to the broker at {Broker}")]
     private partial void LogConnected(string broker);

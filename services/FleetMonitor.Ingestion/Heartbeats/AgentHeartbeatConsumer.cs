@@ -46,6 +46,14 @@ public sealed class AgentHeartbeatConsumer(
             errors.Add($"hostname: at most {AgentDataRules.MaxHostnameLength} characters");
         }
 
+        foreach (var error in new[] { AgentDataRules.TextError("agentVersion", heartbeat.AgentVersion), AgentDataRules.TextError("hostname", heartbeat.Hostname) })
+        {
+            if (error is not null)
+            {
+                errors.Add(error);
+            }
+        }
+
         if (heartbeat.SentAt < now - options.MaxResultAge || heartbeat.SentAt > now + options.MaxClockSkew)
         {
             errors.Add($"sentAt: {heartbeat.SentAt:O} is outside the accepted window");

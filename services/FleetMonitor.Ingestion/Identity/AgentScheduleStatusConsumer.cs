@@ -10,10 +10,14 @@ public sealed class AgentScheduleStatusConsumer(ScheduleStore schedules, AgentId
     public async Task Consume(ConsumeContext<AgentHeartbeatSent> context)
     {
         var heartbeat = context.Message;
-        if (heartbeat is null || string.IsNullOrWhiteSpace(heartbeat.AgentId) || heartbeat.AgentId.Length > 128
-            || string.IsNullOrWhiteSpace(heartbeat.SiteId) || heartbeat.SiteId.Length > 128)
+        if (heartbeat is null || AgentDataRules.AgentIdError(heartbeat.AgentId) is not null || AgentDataRules.SiteIdError(heartbeat.SiteId) is not null)
         {
-            throw new InvalidMessageException("heartbeat: agentId and siteId are required");
+            throw new InvalidMessageException("heartbeat: a valid agentId and siteId are required");
+        }
+
+        if (AgentDataRules.TextError("scheduleError", heartbeat.ScheduleError) is { } textError)
+        {
+            throw new InvalidMessageException("heartbeat: " + textError);
         }
 
         await identity.EnsureAsync(context, heartbeat.AgentId, heartbeat.SiteId);

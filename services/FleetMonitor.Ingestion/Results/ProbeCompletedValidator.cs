@@ -38,6 +38,7 @@ public static partial class ProbeCompletedValidator
             errors.Add($"target: required, at most {AgentDataRules.MaxTargetLength} characters");
         }
 
+        Add(errors, AgentDataRules.TextError("target", message.Target));
         if (message.StartedAt < now - options.MaxResultAge || message.StartedAt > now + options.MaxClockSkew)
         {
             errors.Add($"startedAt: {message.StartedAt:O} is outside the accepted window");
@@ -58,6 +59,7 @@ public static partial class ProbeCompletedValidator
             errors.Add($"error: at most {AgentDataRules.MaxErrorLength} characters");
         }
 
+        Add(errors, AgentDataRules.TextError("error", message.Error));
         if (message.Measurements is null || message.Measurements.Count > AgentDataRules.MaxEntries
             || message.Measurements.Any(m => !KeyIsValid(m.Key) || !double.IsFinite(m.Value)))
         {
@@ -68,6 +70,11 @@ public static partial class ProbeCompletedValidator
             || message.Facts.Any(f => !KeyIsValid(f.Key) || f.Value is null || f.Value.Length > AgentDataRules.MaxFactValueLength))
         {
             errors.Add($"facts: at most {AgentDataRules.MaxEntries} strings of at most {AgentDataRules.MaxFactValueLength} characters, keys of 1 to {AgentDataRules.MaxKeyLength} of a-z 0-9 _ . -");
+        }
+
+        if (message.Facts is not null && message.Facts.Values.Select(v => AgentDataRules.TextError("facts", v)).FirstOrDefault(e => e is not null) is { } factError)
+        {
+            errors.Add(factError);
         }
 
         if (message.Findings is null || message.Findings.Count > AgentDataRules.MaxFindings)

@@ -171,65 +171,25 @@ public sealed partial class ResultBatchWriter(
         try
         {
             await Task.Yield();
-            var started = Stopwatch.GetTimestamp();
-            var results = new List<ProbeCompleted>(batch.Sum(p => p.Results.Count));
-            foreach (var item in batch)
+            var failure = await StoreAsync(batch, cancellationToken);
+            if (failure is not null && batch.Count > 1)
             {
-                results.AddRange(item.Results);
-            }
-
-            StoreBatchResult stored;
-            try
-            {
-                stored = await store.StoreBatchAsync(results, cancellationToken);
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                Cancel(batch, cancellationToken);
-                return;
-            }
-            catch (Exception e)
-            {
-                var transient = TransientFailures.IsTransient(e);
-                if (!transient)
-                {
-                    LogBatchFailed(e, results.Count);
-                }
-                else if (_transientLog.ShouldLog())
-                {
-                    LogBatchFailedTransient(results.Count, e.Message);
-                }
-
-                Exception failure = transient ? new TransientStorageException("The database is unavailable: " + e.Message, e) : e;
+                // One message's rows failed the whole batch for a lasting reason (a value the database refuses):
+                // each message is written alone, so that only the bad one fails and the others are stored.
+                LogBatchSplit(batch.Count, failure.Message);
                 foreach (var item in batch)
                 {
-                    item.Done.TrySetException(failure);
+                    if (await StoreAsync([item], cancellationToken) is { } itemFailure)
+                    {
+                        LogBatchFailed(itemFailure, item.Results.Count);
+                        item.Done.TrySetException(itemFailure);
+                    }
                 }
-
-                return;
             }
-
-            // Release the consumers first: nothing after the commit may hold up an acknowledgement.
-            foreach (var item in batch)
+            else if (failure is not null)
             {
-                item.Done.TrySetResult();
-            }
-
-            if (stored.Changes.Count > 0)
-            {
-                relay.Wake();
-            }
-
-            metrics.BatchWritten(results.Count, Stopwatch.GetElapsedTime(started));
-            metrics.BatchStored(stored.Inserted, stored.Duplicates);
-            foreach (var result in results)
-            {
-                metrics.ResultReceived(result);
-            }
-
-            foreach (var change in stored.Changes)
-            {
-                metrics.StateChanged(change.Kind, OutcomeText.Format(change.Outcome));
+                LogBatchFailed(failure, batch[0].Results.Count);
+                batch[0].Done.TrySetException(failure);
             }
         }
         catch (Exception e)
@@ -248,6 +208,77 @@ public sealed partial class ResultBatchWriter(
         }
     }
 
+    /// <summary>
+    /// Stores the items in one transaction and completes them: stored, transient failure, or cancelled. Returns a
+    /// lasting failure without completing the items (the caller decides), null otherwise.
+    /// </summary>
+    private async Task<Exception?> StoreAsync(List<Pending> batch, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var results = new List<ProbeCompleted>(batch.Sum(p => p.Results.Count));
+        foreach (var item in batch)
+        {
+            results.AddRange(item.Results);
+        }
+
+        StoreBatchResult stored;
+        try
+        {
+            stored = await store.StoreBatchAsync(results, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            Cancel(batch, cancellationToken);
+            return null;
+        }
+        catch (Exception e) when (TransientFailures.IsTransient(e))
+        {
+            if (_transientLog.ShouldLog())
+            {
+                LogBatchFailedTransient(results.Count, e.Message);
+            }
+
+            var failure = new TransientStorageException("The database is unavailable: " + e.Message, e);
+            foreach (var item in batch)
+            {
+                item.Done.TrySetException(failure);
+            }
+
+            return null;
+        }
+        catch (Exception e)
+        {
+            return e;
+        }
+
+        // Release the consumers first: nothing after the commit may hold up an acknowledgement.
+        foreach (var item in batch)
+        {
+            item.Done.TrySetResult();
+        }
+
+        if (stored.Changes.Count > 0)
+        {
+            relay.Wake();
+        }
+
+        var committedAt = timeProvider.GetUtcNow();
+        metrics.BatchWritten(results.Count, Stopwatch.GetElapsedTime(started));
+        metrics.BatchStored(stored.Inserted, stored.Duplicates);
+        foreach (var result in results)
+        {
+            metrics.ResultReceived(result);
+            metrics.ResultCommitted(result, committedAt);
+        }
+
+        foreach (var change in stored.Changes)
+        {
+            metrics.StateChanged(change.Kind, OutcomeText.Format(change.Outcome));
+        }
+
+        return null;
+    }
+
     private static void Cancel(List<Pending> batch, CancellationToken cancellationToken)
     {
         foreach (var item in batch)
@@ -261,6 +292,9 @@ public sealed partial class ResultBatchWriter(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The database is unavailable: writing a batch of {Count} results failed ({Reason}); its messages stay unacknowledged and are retried (logged once per 10 s)")]
     private partial void LogBatchFailedTransient(int count, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Writing a batch of {Count} messages failed ({Reason}); writing each message alone")]
+    private partial void LogBatchSplit(int count, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "A batch flush failed outside the database write")]
     private partial void LogFlushFaulted(Exception exception);

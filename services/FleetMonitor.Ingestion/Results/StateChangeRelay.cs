@@ -35,6 +35,10 @@ public sealed partial class StateChangeRelay(
         {
             // Already woken.
         }
+        catch (ObjectDisposedException)
+        {
+            // Stopped and disposed: the outbox rows wait for the next start.
+        }
     }
 
     public override void Dispose()

@@ -69,6 +69,69 @@ public sealed class OutboxRelayTests
     }
 
     /// <summary>A broker that refuses one message whenever it is in what is published, as a 403 or a return would.</summary>
+    [Fact]
+    public async Task Results_of_one_tick_arriving_one_by_one_leave_together_after_the_linger()
+    {
+        using var temp = new TempOutbox();
+        var transport = new FlakyTransport();
+        var time = new TimerSignallingTimeProvider();
+        // No pacing: its pause would wait on the fake clock too.
+        var options = Options.Create(new AgentOptions { AgentId = "a", SiteId = "s", OutboxPath = temp.Path, Broker = { Linger = TimeSpan.FromMilliseconds(500), MaxResultsPerSecond = 0 } });
+        using var relay = new OutboxRelay(temp.Outbox, transport, options, time, NullLogger<OutboxRelay>.Instance);
+        await relay.StartAsync(CancellationToken.None);
+        try
+        {
+            // The first result of a tick wakes the idle relay, which lingers: its timer is waited for, not slept on.
+            // (Should the relay not have reached its idle wait yet, it sends that one at once: try the next.)
+            var lingering = false;
+            for (var attempt = 0; attempt < 5 && !lingering; attempt++)
+            {
+                var rounds = transport.Rounds.Count;
+                await temp.Outbox.EnqueueAsync("result.s.tcp", $"w{attempt}", "ProbeCompleted", new byte[] { 1 }, CancellationToken.None);
+                await Eventually.TrueAsync(() => Task.FromResult(time.LingerStarted.CurrentCount > 0 || transport.Rounds.Count > rounds), TimeSpan.FromSeconds(60), "lingering or sent");
+                lingering = time.LingerStarted.CurrentCount > 0;
+            }
+
+            Assert.True(lingering, "the relay never lingered");
+
+            // The other seven of the tick come while it lingers, and all eight leave in one round.
+            var before = transport.Rounds.Count;
+            for (var i = 1; i < 8; i++)
+            {
+                await temp.Outbox.EnqueueAsync("result.s.tcp", $"m{i}", "ProbeCompleted", new byte[] { 1 }, CancellationToken.None);
+            }
+
+            Assert.Equal(before, transport.Rounds.Count);
+            time.Advance(TimeSpan.FromMilliseconds(500));
+            await Eventually.TrueAsync(() => Task.FromResult(transport.Rounds.Count > before), TimeSpan.FromSeconds(60), "the tick published");
+            // The seven that came while it lingered left in one round (with the first, unless that one had gone
+            // before the relay reached its idle wait).
+            Assert.InRange(transport.Rounds.Last(), 7, 8);
+            Assert.Equal(0, await temp.Outbox.CountAsync(CancellationToken.None));
+        }
+        finally
+        {
+            await relay.StopAsync(CancellationToken.None);
+        }
+    }
+
+    /// <summary>A fake clock that tells when the relay's 500 ms linger timer was made.</summary>
+    private sealed class TimerSignallingTimeProvider : Microsoft.Extensions.Time.Testing.FakeTimeProvider
+    {
+        public SemaphoreSlim LingerStarted { get; } = new(0);
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            var timer = base.CreateTimer(callback, state, dueTime, period);
+            if (dueTime == TimeSpan.FromMilliseconds(500))
+            {
+                LingerStarted.Release();
+            }
+
+            return timer;
+        }
+    }
+
     private sealed class RefusingTransport(string refused) : IResultTransport
     {
         public List<string> Confirmed { get; } = [];
@@ -90,6 +153,9 @@ public sealed class OutboxRelayTests
     {
         public int FailuresLeft { get; set; }
 
+        /// <summary>How many outbox messages each confirmed round carried.</summary>
+        public System.Collections.Concurrent.ConcurrentQueue<int> Rounds { get; } = new();
+
         public List<string> Confirmed { get; } = [];
 
         public Task PublishAsync(IReadOnlyList<OutboxMessage> messages, CancellationToken cancellationToken)
@@ -100,6 +166,7 @@ public sealed class OutboxRelayTests
             }
 
             Confirmed.AddRange(messages.Select(m => m.MessageId));
+            Rounds.Enqueue(messages.Count);
             return Task.CompletedTask;
         }
     }
