@@ -5,6 +5,12 @@ namespace FleetMonitor.Storage;
 /// <summary>Reads <c>endpoint_state</c>: the fleet view, never a scan of raw results.</summary>
 public sealed class StateStore(Database database)
 {
+    /// <summary>The predicate of <see cref="ListNotOkAsync"/>: the partial index's (migration 0031) word for word, so that the planner uses it.</summary>
+    public const string NotOkPostgreSql = "outcome <> 'ok' OR findings <> '[]'::jsonb";
+
+    /// <summary>The SQLite form of <see cref="NotOkPostgreSql"/>.</summary>
+    public const string NotOkSqlite = "outcome <> 'ok' OR findings <> '[]'";
+
     private const string Columns = """
         SELECT agent_id AS AgentId, probe_id AS ProbeId, site_id AS SiteId, kind AS Kind, target AS Target,
                outcome AS Outcome, findings AS Findings, measurements AS Measurements, error AS Error,
@@ -23,19 +29,32 @@ public sealed class StateStore(Database database)
     }
 
     /// <summary>
+    /// The states that may not be ok: every state except those with an ok outcome and no findings, which are ok
+    /// whatever else they say. Read through the partial index <c>endpoint_state_problems</c>; the fleet view classifies them.
+    /// </summary>
+    public async Task<IReadOnlyList<EndpointStateRow>> ListNotOkAsync(CancellationToken cancellationToken)
+    {
+        var sql = Columns + " WHERE " + (database.Dialect == StorageDialect.PostgreSql ? NotOkPostgreSql : NotOkSqlite) + " ORDER BY site_id, agent_id, probe_id";
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<EndpointStateRow>(new CommandDefinition(sql, cancellationToken: cancellationToken));
+        return rows.AsList();
+    }
+
+    /// <summary>
     /// The facts of each agent's latest nat, upnp and exposure result (NAT type, public address, router), read by
     /// primary key from the result each state row points to.
     /// </summary>
     public async Task<IReadOnlyList<NetworkFactsRow>> ListNetworkFactsAsync(CancellationToken cancellationToken)
     {
-        const string Sql = """
+        // On PostgreSQL the result's start names its daily partition: without it every lookup would probe every partition.
+        var sql = $"""
             SELECT e.agent_id AS AgentId, e.kind AS Kind, r.facts AS Facts
-            FROM endpoint_state e JOIN probe_results r ON r.id = e.last_result_id
+            FROM endpoint_state e JOIN probe_results r ON r.id = e.last_result_id{(database.Dialect == StorageDialect.PostgreSql ? " AND r.started_at = e.last_started_at" : "")}
             WHERE e.kind IN ('nat', 'upnp', 'exposure')
             ORDER BY e.agent_id, e.kind, e.last_started_at
             """;
         await using var connection = await database.OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<NetworkFactsRow>(new CommandDefinition(Sql, cancellationToken: cancellationToken));
+        var rows = await connection.QueryAsync<NetworkFactsRow>(new CommandDefinition(sql, cancellationToken: cancellationToken));
         return rows.AsList();
     }
 

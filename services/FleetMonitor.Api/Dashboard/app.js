@@ -5,7 +5,10 @@
 (() => {
   const CLASSES = ['broken', 'exposed', 'offline', 'degraded', 'ok'];
   const MIN_REFRESH_MS = 2000;
+  // The problem list shows at most this many rows; the filter runs on the server over all of them.
+  const PROBLEM_ROWS = 500;
   const FALLBACK_REFRESH_MS = 60000;
+  const BREAKDOWN_REFRESH_MS = 60000;
   // The figure that says most about a probe of each kind: the names the probes emit.
   const KEY_FIGURES = {
     tcp: ['connect_ms', 'tls_handshake_ms'],
@@ -36,6 +39,7 @@
   let session = null;
   let refreshing = false;
   let lastRefresh = 0;
+  let lastBreakdown = 0;
 
   const byId = (id) => document.getElementById(id);
 
@@ -96,9 +100,10 @@
     for (const view of ['fleet-view', 'site-view', 'agent-view']) byId(view).hidden = view !== id;
   }
 
-  // Every agent of the site, worst first, from the overview already loaded.
-  function showSite(siteId) {
+  // Every agent of the site, worst first: the overview for that site alone.
+  async function showSite(siteId) {
     showView('site-view');
+    const siteView = await getJson(`/api/fleet/overview?site=${encodeURIComponent(siteId)}&limit=1`);
     const tile = overview?.sites.find((s) => s.siteId === siteId);
     byId('site-name').textContent = tile ? tile.name : siteId;
     byId('site-meta').textContent = tile ? `${siteId} · ${tile.agents} agents · site time zone ${tile.timeZone}` : `${siteId} · no agents known`;
@@ -111,7 +116,7 @@
       item.append(el('span', 'value', tile ? tile[c] : 0), ` ${c}`);
       counts.append(item);
     }
-    const agents = (overview?.agents ?? []).filter((a) => a.siteId === siteId)
+    const agents = siteView.agents
       .sort((a, b) => CLASSES.indexOf(a.class) - CLASSES.indexOf(b.class) || a.agentId.localeCompare(b.agentId));
     const rows = byId('site-agent-rows');
     rows.replaceChildren();
@@ -171,7 +176,7 @@
         counts.append(count);
       }
       tile.append(counts);
-      tile.addEventListener('click', () => { byId('filter-site').value = site.siteId; renderProblems(); });
+      tile.addEventListener('click', () => { byId('filter-site').value = site.siteId; filterChanged(); });
       box.append(tile);
     }
   }
@@ -189,27 +194,39 @@
     select.value = sites.some((s) => s.siteId === chosen) ? chosen : '';
   }
 
-  function matches(problem, text, fleetClass, site) {
-    if (fleetClass && problem.class !== fleetClass) return false;
-    if (site && problem.siteId !== site) return false;
-    if (!text) return true;
-    const haystack = [problem.siteId, problem.agentId, problem.probeId, problem.kind, problem.target, problem.cause, problem.class,
-      ...(Array.isArray(problem.findings) ? problem.findings : [])].join(' ').toLowerCase();
-    return text.toLowerCase().split(/\s+/).every((word) => haystack.includes(word));
+  // The overview's address with the filter as it stands: the server filters, sorts and cuts the problem list.
+  function overviewUrl() {
+    const query = new URLSearchParams({ agents: 'none', limit: String(PROBLEM_ROWS) });
+    const text = byId('filter-text').value.trim();
+    if (text) query.set('q', text);
+    if (byId('filter-class').value) query.set('class', byId('filter-class').value);
+    if (byId('filter-site').value) query.set('site', byId('filter-site').value);
+    return `/api/fleet/overview?${query}`;
+  }
+
+  let filtering = null;
+  function filterChanged() {
+    clearTimeout(filtering);
+    filtering = setTimeout(async () => {
+      try {
+        overview = await getJson(overviewUrl());
+        renderProblems();
+      } catch (e) {
+        if (e.message !== 'signed out') showError(e.message);
+      }
+    }, 250);
   }
 
   function renderProblems() {
     if (!overview) return;
-    const text = byId('filter-text').value.trim();
-    const fleetClass = byId('filter-class').value;
-    const site = byId('filter-site').value;
-    const rows = overview.problems.filter((p) => matches(p, text, fleetClass, site));
+    const rows = overview.problems;
     const body = byId('problem-rows');
     body.replaceChildren();
-    byId('problem-count').textContent = `${rows.length} of ${overview.problems.length}`;
+    byId('problem-count').textContent = `${overview.matchingCount} of ${overview.problemCount}`
+      + (overview.matchingCount > rows.length ? ` (the worst ${rows.length} shown)` : '');
     if (rows.length === 0) {
       const row = el('tr');
-      const cell = el('td', 'empty', overview.problems.length === 0 ? 'No problems: every agent is ok.' : 'No problem matches the filter.');
+      const cell = el('td', 'empty', overview.problemCount === 0 ? 'No problems: every agent is ok.' : 'No problem matches the filter.');
       cell.colSpan = 7;
       row.append(cell);
       body.append(row);
@@ -235,9 +252,7 @@
   }
 
   function renderOverview() {
-    const totals = Object.fromEntries(CLASSES.map((c) => [c, 0]));
-    for (const agent of overview.agents) totals[agent.class] = (totals[agent.class] ?? 0) + 1;
-    for (const c of CLASSES) byId(`count-${c}`).textContent = String(totals[c]);
+    for (const c of CLASSES) byId(`count-${c}`).textContent = String(overview.totals[c]);
     renderTiles(overview.sites);
     renderSiteOptions(overview.sites);
     renderProblems();
@@ -271,12 +286,13 @@
   async function showAgent(agentId) {
     showView('agent-view');
     byId('agent-id').textContent = agentId;
-    const known = overview?.agents.find((a) => a.agentId === agentId);
-    byId('agent-class').replaceChildren(known ? badge(known.class) : '');
     const [agent, states] = await Promise.all([
       getJson(`/api/agents/${encodeURIComponent(agentId)}`),
       getJson(`/api/agents/${encodeURIComponent(agentId)}/state`),
     ]);
+    const siteView = await getJson(`/api/fleet/overview?site=${encodeURIComponent(agent.siteId)}&limit=1`);
+    const known = siteView.agents.find((a) => a.agentId === agentId);
+    byId('agent-class').replaceChildren(known ? badge(known.class) : '');
     byId('agent-meta').textContent = [`site ${agent.siteId}`, agent.hostname && `host ${agent.hostname}`, agent.agentVersion && `version ${agent.agentVersion}`,
       agent.lastHeartbeatAt ? `last heartbeat ${formatTime(agent.lastHeartbeatAt)}` : 'no heartbeat yet', known ? known.cause : ''].filter(Boolean).join(' · ');
     // Built aside and swapped in at once: a refresh never shows a half-drawn agent page.
@@ -318,10 +334,15 @@
     refreshing = true;
     lastRefresh = Date.now();
     try {
-      const [fleet, breakdown] = await Promise.all([getJson('/api/fleet/overview'), getJson('/api/fleet/breakdown')]);
+      // NAT types, networks and routers change seldom and cost a read of every agent's facts: once a minute is enough.
+      const breakdownDue = Date.now() - lastBreakdown >= BREAKDOWN_REFRESH_MS;
+      const [fleet, breakdown] = await Promise.all([getJson(overviewUrl()), breakdownDue ? getJson('/api/fleet/breakdown') : null]);
       overview = fleet;
       renderOverview();
-      renderBreakdown(breakdown);
+      if (breakdown) {
+        renderBreakdown(breakdown);
+        lastBreakdown = Date.now();
+      }
       const updated = byId('last-updated');
       updated.textContent = formatTime(overview.generatedAt);
       updated.dateTime = overview.generatedAt;
@@ -330,7 +351,7 @@
       const match = /^#agent=(.+)$/.exec(location.hash);
       if (match) await showAgent(decodeURIComponent(match[1]));
       const site = /^#site=(.+)$/.exec(location.hash);
-      if (site) showSite(decodeURIComponent(site[1]));
+      if (site) await showSite(decodeURIComponent(site[1]));
     } catch (e) {
       if (e.message !== 'signed out') showError(e.message);
     } finally {
@@ -344,7 +365,7 @@
     if (match) {
       showAgent(decodeURIComponent(match[1])).catch((e) => showError(e.message));
     } else if (site) {
-      showSite(decodeURIComponent(site[1]));
+      showSite(decodeURIComponent(site[1])).catch((e) => showError(e.message));
     } else {
       showView('fleet-view');
     }
@@ -371,7 +392,7 @@
       await fetch('/logout', { method: 'POST', headers: { 'X-CSRF-TOKEN': session.csrfToken } });
       location.assign('/login');
     });
-    for (const id of ['filter-text', 'filter-class', 'filter-site']) byId(id).addEventListener('input', renderProblems);
+    for (const id of ['filter-text', 'filter-class', 'filter-site']) byId(id).addEventListener('input', filterChanged);
     byId('filters').addEventListener('submit', (e) => e.preventDefault());
     window.addEventListener('hashchange', route);
     await refresh();

@@ -54,7 +54,7 @@ public sealed class FleetAgentMetrics : IDisposable
         {
             var siteRows = await _sites.ListAsync(cancellationToken);
             var agentRows = await _agentStore.ListAsync(null, cancellationToken);
-            var stateRows = await _states.ListAsync(null, cancellationToken);
+            var stateRows = await _states.ListNotOkAsync(cancellationToken);
             var overview = FleetOverviewBuilder.Build(siteRows, agentRows, stateRows, _timeProvider.GetUtcNow(), _options.Value.OfflineAfter);
 
             var counts = new Dictionary<string, int[]>(StringComparer.Ordinal);

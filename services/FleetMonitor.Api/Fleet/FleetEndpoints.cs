@@ -68,25 +68,25 @@ public static class FleetEndpoints
             perSite));
     }
 
-    private static async Task<Ok<FleetOverview>> GetOverviewAsync(
-        SiteStore sites, AgentStore agents, StateStore states, TimeProvider timeProvider, IOptions<FleetOptions> options, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await LoadOverviewAsync(sites, agents, states, timeProvider, options, cancellationToken));
-
-    /// <summary>The fleet by NAT type, public network and router, each with its agents by class.</summary>
-    private static async Task<Ok<FleetBreakdown>> GetBreakdownAsync(
-        SiteStore sites, AgentStore agents, StateStore states, TimeProvider timeProvider, IOptions<FleetOptions> options, CancellationToken cancellationToken)
+    // The overview's parameters are read from the query as a whole: an unknown one is refused, not ignored.
+    private static async Task<Results<Ok<FleetView>, ValidationProblem>> GetOverviewAsync(
+        HttpRequest request, FleetOverviewSource source, CancellationToken cancellationToken)
     {
-        var overview = await LoadOverviewAsync(sites, agents, states, timeProvider, options, cancellationToken);
-        return TypedResults.Ok(FleetBreakdownBuilder.Build(overview, await states.ListNetworkFactsAsync(cancellationToken)));
+        var errors = new RequestErrors();
+        var query = FleetQuery.Parse(request.Query, errors);
+        if (errors.Any)
+        {
+            return errors.ToProblem();
+        }
+
+        return TypedResults.Ok(query.Apply(await source.GetAsync(cancellationToken)));
     }
 
-    private static async Task<FleetOverview> LoadOverviewAsync(
-        SiteStore sites, AgentStore agents, StateStore states, TimeProvider timeProvider, IOptions<FleetOptions> options, CancellationToken cancellationToken)
+    /// <summary>The fleet by NAT type, public network and router, each with its agents by class.</summary>
+    private static async Task<Ok<FleetBreakdown>> GetBreakdownAsync(FleetOverviewSource source, StateStore states, CancellationToken cancellationToken)
     {
-        var siteRows = await sites.ListAsync(cancellationToken);
-        var agentRows = await agents.ListAsync(null, cancellationToken);
-        var stateRows = await states.ListAsync(null, cancellationToken);
-        return FleetOverviewBuilder.Build(siteRows, agentRows, stateRows, timeProvider.GetUtcNow(), options.Value.OfflineAfter);
+        var overview = await source.GetAsync(cancellationToken);
+        return TypedResults.Ok(FleetBreakdownBuilder.Build(overview, await states.ListNetworkFactsAsync(cancellationToken)));
     }
 
     /// <summary>
@@ -94,11 +94,11 @@ public static class FleetEndpoints
     /// offline period, so that agents turning offline (which changes nothing in the database) show too.
     /// </summary>
     private static ServerSentEventsResult<string> Events(
-        FleetVersionStore versions, TimeProvider timeProvider, IOptions<FleetOptions> options, CancellationToken cancellationToken) =>
+        FleetVersionCache versions, TimeProvider timeProvider, IOptions<FleetOptions> options, CancellationToken cancellationToken) =>
         TypedResults.ServerSentEvents(Watch(versions, timeProvider, options.Value, cancellationToken));
 
     private static async IAsyncEnumerable<SseItem<string>> Watch(
-        FleetVersionStore versions, TimeProvider timeProvider, FleetOptions options, [EnumeratorCancellation] CancellationToken cancellationToken)
+        FleetVersionCache versions, TimeProvider timeProvider, FleetOptions options, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var last = await versions.GetAsync(cancellationToken);
         yield return new SseItem<string>(last, "changed");

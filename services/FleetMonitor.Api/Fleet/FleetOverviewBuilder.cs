@@ -3,7 +3,11 @@ using FleetMonitor.Storage;
 
 namespace FleetMonitor.Api.Fleet;
 
-/// <summary>Builds the <see cref="FleetOverview"/> from sites, agents (heartbeats) and the latest state per agent and probe.</summary>
+/// <summary>
+/// Builds the <see cref="FleetOverview"/> from sites, agents (heartbeats) and the latest states per agent and probe.
+/// The states may be only those that can be other than ok (<see cref="StateStore.ListNotOkAsync"/>): an agent none of
+/// whose states is listed is ok while it beats.
+/// </summary>
 public static class FleetOverviewBuilder
 {
     public static FleetOverview Build(
@@ -37,7 +41,8 @@ public static class FleetOverviewBuilder
                 }
             }
 
-            var lastHeard = agent?.LastHeartbeatAt ?? agentStates.Max(s => s.LastStartedAt);
+            // Without heartbeats, when its last result arrived (any result, not only the states listed here).
+            var lastHeard = agent?.LastHeartbeatAt ?? agent?.LastSeenAt ?? agentStates.Max(s => s.LastStartedAt);
             if (now - lastHeard > offlineAfter)
             {
                 // Its last states are stale: show the agent as offline, not as the last thing it said.
@@ -51,14 +56,14 @@ public static class FleetOverviewBuilder
             problems.AddRange(stateProblems);
         }
 
-        // Agents that sent heartbeats but no result yet.
+        // Agents with no state listed: every state ok, or no result yet.
         var withResults = overviews.Select(o => o.AgentId).ToHashSet(StringComparer.Ordinal);
         foreach (var agent in agents.Where(a => !withResults.Contains(a.Id)))
         {
             var lastHeard = agent.LastHeartbeatAt ?? agent.LastSeenAt;
             var offline = now - lastHeard > offlineAfter;
             overviews.Add(new AgentOverview(agent.Id, agent.SiteId, offline ? FleetClass.Offline : FleetClass.Ok,
-                offline ? $"no heartbeat since {lastHeard:O}" : "no result yet", agent.Hostname, lastHeard));
+                offline ? $"no heartbeat since {lastHeard:O}" : "", agent.Hostname, lastHeard));
             if (offline)
             {
                 problems.Add(new ProblemItem(FleetClass.Offline, FleetClass.Severity(FleetClass.Offline), agent.SiteId, agent.Id, null, null, null, null, null, null,
