@@ -28,12 +28,10 @@ public sealed class AlertEvaluator(
             }
         }
 
-        var siteIds = items.Select(i => i.Key.SiteId).Distinct(StringComparer.Ordinal);
-        var sitePolicies = new Dictionary<string, AlertPolicy>(StringComparer.Ordinal);
-        foreach (var siteId in siteIds)
-        {
-            sitePolicies[siteId] = await policies.GetAsync(siteId, cancellationToken);
-        }
+        // A batch holds many sites: their policies are read side by side, not one round trip after the other.
+        var sitePolicies = (await Task.WhenAll(items.Select(i => i.Key.SiteId).Distinct(StringComparer.Ordinal)
+                .Select(async siteId => (siteId, Policy: await policies.GetAsync(siteId, cancellationToken)))))
+            .ToDictionary(p => p.siteId, p => p.Policy, StringComparer.Ordinal);
 
         var statuses = new WindowStatus[items.Count];
         await alerts.InWindowsAsync(items.Select(i => i.Key).ToList(), async sessions =>
