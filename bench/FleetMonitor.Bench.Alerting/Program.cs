@@ -2,7 +2,9 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using FleetMonitor.Bench;
 using FleetMonitor.Bench.Alerting;
+using static FleetMonitor.Bench.BenchResults;
 using FleetMonitor.Bench.Ingestion;
 using FleetMonitor.Contracts;
 using RabbitMQ.Client;
@@ -54,23 +56,7 @@ bool Failing(int pair, long round)
     var round = i / pairs;
     var failing = Failing(pair, round);
     var now = TimeProvider.System.GetUtcNow();
-    var result = new ProbeCompleted
-    {
-        SchemaVersion = ProbeCompleted.CurrentSchemaVersion,
-        Id = Guid.CreateVersion7(now),
-        AgentId = $"bench-agent-{pair / probes}",
-        SiteId = $"site-{pair / probes % 50}",
-        ProbeId = $"probe-{pair % probes}",
-        ProbeVersion = 1,
-        Kind = "tcp",
-        Target = "pbx.example.com:5061",
-        StartedAt = now,
-        DurationMs = 21.7,
-        Outcome = failing ? ProbeOutcome.Failed : ProbeOutcome.Ok,
-        Measurements = new Dictionary<string, double> { ["dns_ms"] = 3.1, ["connect_ms"] = 21.7 },
-        Facts = new Dictionary<string, string> { ["remote_address"] = "192.0.2.10:5061" },
-        Findings = failing ? ["tcp.refused"] : [],
-    };
+    var result = BenchResults.Tcp($"bench-agent-{pair / probes}", $"site-{pair / probes % 50}", $"probe-{pair % probes}", now, failing);
     if (failing)
     {
         Interlocked.Increment(ref failed);
@@ -218,9 +204,8 @@ async Task<string> ProgressAsync()
     var metrics = (await metricsClient.GetStringAsync("/metrics")).Split('\n');
     double Sum(string prefix) => metrics.Where(l => l.StartsWith(prefix, StringComparison.Ordinal))
         .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
-    return $"ingestion stored {Sum("fleetmonitor_ingestion_batch_size_sum"):F0}, alerting evaluated {Sum("fleetmonitor_alerting_observations_total{source=\"result\""):F0} results and {Sum("fleetmonitor_alerting_observations_total{source=\"state_change\""):F0} state changes";
+    var batches = Sum("fleetmonitor_alerting_evaluation_batch_size_count");
+    return $"ingestion stored {Sum("fleetmonitor_ingestion_batch_size_sum"):F0}, alerting evaluated {Sum("fleetmonitor_alerting_observations_total{source=\"result\""):F0} results and {Sum("fleetmonitor_alerting_observations_total{source=\"state_change\""):F0} state changes"
+        + $" in {batches:F0} transactions (mean {Sum("fleetmonitor_alerting_evaluation_batch_size_sum") / Math.Max(1, batches):F1} per transaction, {Sum("fleetmonitor_alerting_evaluation_batch_seconds_sum") / Math.Max(1, batches) * 1000:F0} ms each)";
 }
 
-static string Load() => "load average " + string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
-
-static double Percentile(double[] sorted, double p) => sorted.Length == 0 ? double.NaN : sorted[(int)Math.Min(sorted.Length - 1, p * sorted.Length)];

@@ -25,6 +25,8 @@ public static class AlertingHostingExtensions
         services.AddSingleton<NotificationSignal>();
         services.AddSingleton<AlertLinks>();
         services.AddSingleton<AlertEvaluator>();
+        services.AddSingleton<EvaluationBatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<EvaluationBatcher>());
 
         // Receivers' URLs can hold secrets (Slack, Teams): the client factory's request logging would print them.
         services.AddHttpClient<AlertmanagerNotifier>().RemoveAllLoggers();

@@ -27,7 +27,25 @@ public sealed class AlertingMetrics
             Buckets = Histogram.ExponentialBuckets(0.001, 2, 14),
         });
 
+    private static readonly Histogram BatchSize = Metrics.CreateHistogram(
+        "fleetmonitor_alerting_evaluation_batch_size", "Results and state changes evaluated in one transaction.", new HistogramConfiguration
+        {
+            Buckets = Histogram.ExponentialBuckets(1, 2, 11),
+        });
+
+    private static readonly Histogram BatchSeconds = Metrics.CreateHistogram(
+        "fleetmonitor_alerting_evaluation_batch_seconds", "Time to evaluate and commit one batch.", new HistogramConfiguration
+        {
+            Buckets = Histogram.ExponentialBuckets(0.001, 2, 14),
+        });
+
     public void Observation(string source, string result) => Evaluated.WithLabels(source, result).Inc();
+
+    public void Batch(int size, TimeSpan duration)
+    {
+        BatchSize.Observe(size);
+        BatchSeconds.Observe(duration.TotalSeconds);
+    }
 
     public void AlertOpened(string alertClass, string alertname) => Opened.WithLabels(alertClass, alertname).Inc();
 

@@ -11,6 +11,10 @@ public sealed class AlertingOptions
     [Range(1, 10_000)]
     public int PrefetchCount { get; set; } = 64;
 
+    /// <summary>At most this many results and state changes are evaluated in one transaction (whatever is waiting, up to this).</summary>
+    [Range(1, 2_000)]
+    public int EvaluationBatchSize { get; set; } = 500;
+
     /// <summary>Evaluate every result from the agents' exchange (N of M, measurements); off leaves state changes only.</summary>
     public bool ConsumeResults { get; set; } = true;
 

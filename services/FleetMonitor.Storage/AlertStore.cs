@@ -16,33 +16,107 @@ public sealed class AlertStore(Database database, TimeProvider timeProvider)
         FROM alerts
         """;
 
-    /// <summary>Runs <paramref name="work"/> on the locked window of one agent and probe, and commits what it wrote.</summary>
-    public async Task<T> InWindowAsync<T>(
-        string agentId, string probeId, string siteId, string kind, string target,
-        Func<AlertWindowSession, Task<T>> work, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs <paramref name="work"/> on the locked windows of many agents and probes in one transaction, and commits what
+    /// it wrote. The windows are locked in key order, so replicas evaluating overlapping batches wait for each other
+    /// instead of deadlocking. The sessions share the transaction; every window a session kept
+    /// (<see cref="AlertWindowSession.Save"/>) is written before the commit, on PostgreSQL in one statement.
+    /// </summary>
+    public async Task InWindowsAsync(IReadOnlyCollection<AlertWindowKey> keys, Func<IReadOnlyList<AlertWindowSession>, Task> work, CancellationToken cancellationToken)
     {
-        const string Ensure = """
+        var sorted = keys.DistinctBy(k => (k.AgentId, k.ProbeId)).OrderBy(k => k.AgentId, StringComparer.Ordinal).ThenBy(k => k.ProbeId, StringComparer.Ordinal).ToList();
+        if (sorted.Count == 0)
+        {
+            return;
+        }
+
+        var now = timeProvider.GetUtcNow();
+        var parameters = new DynamicParameters();
+        parameters.Add("Now", now);
+        var rows = new List<string>();
+        var pairs = new List<string>();
+        for (var i = 0; i < sorted.Count; i++)
+        {
+            parameters.Add($"a{i}", sorted[i].AgentId);
+            parameters.Add($"p{i}", sorted[i].ProbeId);
+            parameters.Add($"s{i}", sorted[i].SiteId);
+            parameters.Add($"k{i}", sorted[i].Kind);
+            parameters.Add($"t{i}", sorted[i].Target);
+            rows.Add($"(@a{i}, @p{i}, @s{i}, @k{i}, @t{i}, '[]', '[]', '[]', @Now)");
+            pairs.Add($"(@a{i}, @p{i})");
+        }
+
+        var ensure = $"""
             INSERT INTO alert_windows (agent_id, probe_id, site_id, kind, target, entries, ever_passed, transitions, updated_at)
-            VALUES (@AgentId, @ProbeId, @SiteId, @Kind, @Target, '[]', '[]', '[]', @Now)
+            VALUES {string.Join(", ", rows)}
             ON CONFLICT (agent_id, probe_id) DO NOTHING
             """;
-        const string WindowColumns = """
+        var postgres = database.Dialect == StorageDialect.PostgreSql;
+        var select = $"""
             SELECT agent_id AS AgentId, probe_id AS ProbeId, site_id AS SiteId, kind AS Kind, target AS Target, entries AS Entries,
                    ever_passed AS EverPassed, transitions AS Transitions, last_change_started_at AS LastChangeStartedAt
-            FROM alert_windows WHERE agent_id = @AgentId AND probe_id = @ProbeId
+            FROM alert_windows WHERE (agent_id, probe_id) IN ({string.Join(", ", pairs)})
+            ORDER BY agent_id, probe_id{(postgres ? " FOR UPDATE" : "")}
             """;
-        var now = timeProvider.GetUtcNow();
-        var key = new { AgentId = agentId, ProbeId = probeId, SiteId = siteId, Kind = kind, Target = target, Now = now };
+        var open = $"{Columns} WHERE (agent_id, probe_id) IN ({string.Join(", ", pairs)}) AND state <> 'resolved'";
+
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(Ensure, key, transaction, cancellationToken: cancellationToken));
-        var lockSuffix = database.Dialect == StorageDialect.PostgreSql ? " FOR UPDATE" : "";
-        var window = await connection.QuerySingleAsync<AlertWindowRow>(new CommandDefinition(WindowColumns + lockSuffix, key, transaction, cancellationToken: cancellationToken));
-        var open = (await connection.QueryAsync<AlertRow>(new CommandDefinition(
-            Columns + " WHERE agent_id = @AgentId AND probe_id = @ProbeId AND state <> 'resolved'", key, transaction, cancellationToken: cancellationToken))).AsList();
-        var result = await work(new AlertWindowSession(connection, transaction, window, open, now, cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition(ensure, parameters, transaction, cancellationToken: cancellationToken));
+        var windows = await connection.QueryAsync<AlertWindowRow>(new CommandDefinition(select, parameters, transaction, cancellationToken: cancellationToken));
+        var alerts = (await connection.QueryAsync<AlertRow>(new CommandDefinition(open, parameters, transaction, cancellationToken: cancellationToken)))
+            .ToLookup(a => (a.AgentId, a.ProbeId));
+        var sessions = windows
+            .Select(w => new AlertWindowSession(connection, transaction, w, alerts[(w.AgentId, w.ProbeId)].ToList(), now, cancellationToken))
+            .ToList();
+        await work(sessions);
+        await SaveWindowsAsync(connection, transaction, sessions.Where(s => s.Saved is not null).Select(s => s.Saved!).ToList(), now, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return result;
+    }
+
+    private async Task SaveWindowsAsync(DbConnection connection, DbTransaction transaction, List<AlertWindowRow> windows, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (windows.Count == 0)
+        {
+            return;
+        }
+
+        if (database.Dialect != StorageDialect.PostgreSql)
+        {
+            // SQLite runs in-process: a statement per window costs no round trip.
+            foreach (var window in windows)
+            {
+                await connection.ExecuteAsync(new CommandDefinition(AlertWindowSession.SaveSql, AlertWindowSession.SaveParameters(window, now), transaction, cancellationToken: cancellationToken));
+            }
+
+            return;
+        }
+
+        var parameters = new DynamicParameters();
+        parameters.Add("Now", now);
+        var values = new List<string>();
+        for (var i = 0; i < windows.Count; i++)
+        {
+            var w = windows[i];
+            parameters.Add($"a{i}", w.AgentId);
+            parameters.Add($"p{i}", w.ProbeId);
+            parameters.Add($"s{i}", w.SiteId);
+            parameters.Add($"k{i}", w.Kind);
+            parameters.Add($"t{i}", w.Target);
+            parameters.Add($"e{i}", w.Entries);
+            parameters.Add($"v{i}", w.EverPassed);
+            parameters.Add($"x{i}", w.Transitions);
+            parameters.Add($"c{i}", w.LastChangeStartedAt);
+            values.Add($"(@a{i}, @p{i}, @s{i}, @k{i}, @t{i}, @e{i}, @v{i}, @x{i}, CAST(@c{i} AS timestamptz))");
+        }
+
+        var sql = $"""
+            UPDATE alert_windows AS w SET site_id = v.site_id, kind = v.kind, target = v.target, entries = v.entries,
+                ever_passed = v.ever_passed, transitions = v.transitions, last_change_started_at = v.last_change_started_at, updated_at = @Now
+            FROM (VALUES {string.Join(", ", values)}) AS v (agent_id, probe_id, site_id, kind, target, entries, ever_passed, transitions, last_change_started_at)
+            WHERE w.agent_id = v.agent_id AND w.probe_id = v.probe_id
+            """;
+        await connection.ExecuteAsync(new CommandDefinition(sql, parameters, transaction, cancellationToken: cancellationToken));
     }
 
     /// <summary>Opens an alert outside a window (agent offline); null when one with the fingerprint is open already.</summary>

@@ -32,26 +32,30 @@ public sealed class AlertWindowSession
 
     public DateTimeOffset Now => _now;
 
-    public Task SaveWindowAsync(AlertWindowRow window)
-    {
-        const string Sql = """
-            UPDATE alert_windows SET site_id = @SiteId, kind = @Kind, target = @Target, entries = @Entries, ever_passed = @EverPassed,
-                transitions = @Transitions, last_change_started_at = @LastChangeStartedAt, updated_at = @Now
-            WHERE agent_id = @AgentId AND probe_id = @ProbeId
-            """;
-        return _connection.ExecuteAsync(new CommandDefinition(Sql, new
-        {
-            window.SiteId, window.Kind, window.Target, window.Entries, window.EverPassed, window.Transitions,
-            window.LastChangeStartedAt, Now = _now, window.AgentId, window.ProbeId,
-        }, _transaction, cancellationToken: _cancellationToken));
-    }
+    /// <summary>The window as it is to be written when the batch commits (<see cref="Save"/>); null: unchanged.</summary>
+    public AlertWindowRow? Saved { get; private set; }
 
-    /// <summary>Opens the alert unless one with its fingerprint is open; queues its notifications.</summary>
+    internal const string SaveSql = """
+        UPDATE alert_windows SET site_id = @SiteId, kind = @Kind, target = @Target, entries = @Entries, ever_passed = @EverPassed,
+            transitions = @Transitions, last_change_started_at = @LastChangeStartedAt, updated_at = @Now
+        WHERE agent_id = @AgentId AND probe_id = @ProbeId
+        """;
+
+    /// <summary>Keeps <paramref name="window"/> to be written with the batch's other windows before the commit.</summary>
+    public void Save(AlertWindowRow window) => Saved = window;
+
+    internal static object SaveParameters(AlertWindowRow window, DateTimeOffset now) => new
+    {
+        window.SiteId, window.Kind, window.Target, window.Entries, window.EverPassed, window.Transitions,
+        window.LastChangeStartedAt, Now = now, window.AgentId, window.ProbeId,
+    };
+
     /// <summary>The agent's public network as last observed, if any.</summary>
     public Task<string?> AgentNetworkAsync() =>
         _connection.ExecuteScalarAsync<string?>(new CommandDefinition(
             "SELECT network FROM alert_agent_networks WHERE agent_id = @AgentId", new { Window.AgentId }, _transaction, cancellationToken: _cancellationToken));
 
+    /// <summary>Opens the alert unless one with its fingerprint is open; queues its notifications.</summary>
     public Task<Guid?> OpenAlertAsync(NewAlert alert, IReadOnlyList<string> channels) =>
         AlertStore.OpenAsync(_connection, _transaction, alert, channels, _now, _cancellationToken);
 

@@ -8,6 +8,9 @@ public sealed class NotificationStore(Database database, TimeProvider timeProvid
     /// <summary>The action of a periodic re-post of an open alert (Alertmanager forgets alerts that are not re-posted).</summary>
     public const string RefreshAction = "refresh";
 
+    /// <summary>The advisory lock that makes replicas claim deliveries one at a time ("alert_notifications" claim).</summary>
+    private const long ClaimLockKey = 0x466C_4D6F_6E43_6C6D;
+
     private const string Columns = """
         id AS Id, alert_id AS AlertId, channel AS Channel, action AS Action, status AS Status, attempts AS Attempts,
         created_at AS CreatedAt, next_attempt_at AS NextAttemptAt, delivered_at AS DeliveredAt, last_error AS LastError
@@ -15,24 +18,36 @@ public sealed class NotificationStore(Database database, TimeProvider timeProvid
 
     /// <summary>
     /// Claims up to <paramref name="limit"/> due deliveries for <paramref name="lease"/>. A delivery waits for the earlier
-    /// ones of its alert and channel, so a resolve never overtakes its firing.
+    /// ones of its alert and channel, so a resolve never overtakes its firing, and for any of them that is in flight:
+    /// one alert's posts to one channel are made one at a time, each built from the alert as it is after its claim. (A
+    /// resolve whose transaction took its id before a refresh but committed after it would otherwise be posted while
+    /// the refresh, read before the resolve, was still on its way.) Replicas claim one at a time (PostgreSQL: a
+    /// transaction-scoped advisory lock), so each sees the other's claims.
     /// </summary>
     public async Task<IReadOnlyList<AlertNotificationRow>> ClaimDueAsync(int limit, TimeSpan lease, CancellationToken cancellationToken)
     {
-        var skipLocked = database.Dialect == StorageDialect.PostgreSql ? "FOR UPDATE SKIP LOCKED" : "";
+        var postgres = database.Dialect == StorageDialect.PostgreSql;
         var sql = $"""
             UPDATE alert_notifications SET claimed_until = @Until
             WHERE id IN (
                 SELECT n.id FROM alert_notifications n
                 WHERE n.status = 'pending' AND n.next_attempt_at <= @Now AND (n.claimed_until IS NULL OR n.claimed_until < @Now)
                   AND NOT EXISTS (SELECT 1 FROM alert_notifications e
-                                  WHERE e.alert_id = n.alert_id AND e.channel = n.channel AND e.id < n.id AND e.status = 'pending')
-                ORDER BY n.id LIMIT @Limit {skipLocked})
+                                  WHERE e.alert_id = n.alert_id AND e.channel = n.channel AND e.id <> n.id AND e.status = 'pending'
+                                    AND (e.id < n.id OR e.claimed_until >= @Now))
+                ORDER BY n.id LIMIT @Limit {(postgres ? "FOR UPDATE SKIP LOCKED" : "")})
             RETURNING {Columns}
             """;
         var now = timeProvider.GetUtcNow();
         await using var connection = await database.OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<AlertNotificationRow>(new CommandDefinition(sql, new { Now = now, Until = now + lease, Limit = limit }, cancellationToken: cancellationToken));
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        if (postgres)
+        {
+            await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_xact_lock(@Key)", new { Key = ClaimLockKey }, transaction, cancellationToken: cancellationToken));
+        }
+
+        var rows = (await connection.QueryAsync<AlertNotificationRow>(new CommandDefinition(sql, new { Now = now, Until = now + lease, Limit = limit }, transaction, cancellationToken: cancellationToken))).AsList();
+        await transaction.CommitAsync(cancellationToken);
         return rows.OrderBy(r => r.Id).ToList();
     }
 

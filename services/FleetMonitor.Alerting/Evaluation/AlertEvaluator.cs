@@ -1,74 +1,96 @@
+using System.Diagnostics;
 using FleetMonitor.Alerting.Correlation;
 using FleetMonitor.Alerting.Notifications;
 using FleetMonitor.Alerting.Policies;
-using FleetMonitor.Contracts;
 using FleetMonitor.Storage;
 using Microsoft.Extensions.Options;
 
 namespace FleetMonitor.Alerting.Evaluation;
 
-/// <summary>Evaluates one result or state change inside the agent/probe's locked window and opens or resolves its alerts.</summary>
+/// <summary>
+/// Evaluates results and state changes inside their agent/probe's locked window and opens or resolves its alerts: a
+/// whole batch in one transaction (the windows read, and the changed ones written, together), each window's items in
+/// the order given.
+/// </summary>
 public sealed class AlertEvaluator(
     AlertStore alerts, CorrelationStore correlation, PolicyProvider policies, NotificationChannels channels, NotificationSignal signal,
     AlertingMetrics metrics, IOptions<AlertingOptions> options)
 {
-    public async Task EvaluateResultAsync(Observation o, CancellationToken cancellationToken)
+    /// <summary>Evaluates <paramref name="items"/> in one transaction; returns what became of each.</summary>
+    public async Task<IReadOnlyList<WindowStatus>> EvaluateAsync(IReadOnlyList<EvaluationItem> items, CancellationToken cancellationToken)
     {
-        if (PublicNetwork.Of(o.Facts) is { } network)
+        var started = Stopwatch.GetTimestamp();
+        foreach (var o in items.Select(i => i.Result).OfType<Observation>())
         {
-            await correlation.RecordNetworkAsync(o.AgentId, o.SiteId, network, cancellationToken);
+            if (PublicNetwork.Of(o.Facts) is { } network)
+            {
+                await correlation.RecordNetworkAsync(o.AgentId, o.SiteId, network, cancellationToken);
+            }
         }
 
-        var policy = await policies.GetAsync(o.SiteId, cancellationToken);
-        var status = await alerts.InWindowAsync(o.AgentId, o.ProbeId, o.SiteId, o.Kind, o.Target, async session =>
-        {
-            var window = ProbeWindow.Load(session.Window);
-            var decision = window.AddResult(o, policy, OpenCauses(session), session.Now);
-            if (decision.Status == WindowStatus.Applied)
-            {
-                await session.SaveWindowAsync(window.Save(session.Window, o.SiteId, o.Kind, o.Target));
-                await ApplyAsync(session, decision, policy, o.SiteId, o.AgentId, o.ProbeId, o.Kind, o.Target);
-            }
+        // A batch holds many sites: their policies are read side by side, not one round trip after the other.
+        var sitePolicies = (await Task.WhenAll(items.Select(i => i.Key.SiteId).Distinct(StringComparer.Ordinal)
+                .Select(async siteId => (siteId, Policy: await policies.GetAsync(siteId, cancellationToken)))))
+            .ToDictionary(p => p.siteId, p => p.Policy, StringComparer.Ordinal);
 
-            return decision.Status;
+        var statuses = new WindowStatus[items.Count];
+        await alerts.InWindowsAsync(items.Select(i => i.Key).ToList(), async sessions =>
+        {
+            var byWindow = sessions.ToDictionary(s => (s.Window.AgentId, s.Window.ProbeId));
+            foreach (var group in items.Select((item, index) => (item, index)).GroupBy(x => (x.item.Key.AgentId, x.item.Key.ProbeId)))
+            {
+                var session = byWindow[group.Key];
+                var window = ProbeWindow.Load(session.Window);
+                var open = new Dictionary<string, AlertRow>(StringComparer.Ordinal);
+                foreach (var alert in session.OpenAlerts)
+                {
+                    open.TryAdd(alert.Cause, alert);
+                }
+
+                EvaluationItem? last = null;
+                foreach (var (item, index) in group)
+                {
+                    var policy = sitePolicies[item.Key.SiteId];
+                    var causes = open.Keys.ToHashSet(StringComparer.Ordinal);
+                    var decision = item.Result is { } result
+                        ? window.AddResult(result, policy, causes, session.Now)
+                        : window.AddChange(item.Change!, policy, causes, session.Now);
+                    statuses[index] = decision.Status;
+                    if (decision.Status == WindowStatus.Applied)
+                    {
+                        last = item;
+                        await ApplyAsync(session, open, decision, policy, item.Key);
+                    }
+                }
+
+                if (last is not null)
+                {
+                    session.Save(window.Save(session.Window, last.Key.SiteId, last.Key.Kind, last.Key.Target));
+                }
+            }
         }, cancellationToken);
-        metrics.Observation("result", status.ToString().ToLowerInvariant());
-        if (status == WindowStatus.Applied)
+
+        metrics.Batch(items.Count, Stopwatch.GetElapsedTime(started));
+        for (var i = 0; i < items.Count; i++)
+        {
+            metrics.Observation(items[i].Source, statuses[i].ToString().ToLowerInvariant());
+        }
+
+        if (statuses.Contains(WindowStatus.Applied))
         {
             signal.Wake();
         }
+
+        return statuses;
     }
 
-    public async Task EvaluateChangeAsync(ProbeStateChanged change, CancellationToken cancellationToken)
+    private async Task ApplyAsync(AlertWindowSession session, Dictionary<string, AlertRow> open, WindowDecision decision, AlertPolicy policy, AlertWindowKey key)
     {
-        var policy = await policies.GetAsync(change.SiteId, cancellationToken);
-        var status = await alerts.InWindowAsync(change.AgentId, change.ProbeId, change.SiteId, change.Kind, change.Target, async session =>
-        {
-            var window = ProbeWindow.Load(session.Window);
-            var decision = window.AddChange(change, policy, OpenCauses(session), session.Now);
-            if (decision.Status == WindowStatus.Applied)
-            {
-                await session.SaveWindowAsync(window.Save(session.Window, change.SiteId, change.Kind, change.Target));
-                await ApplyAsync(session, decision, policy, change.SiteId, change.AgentId, change.ProbeId, change.Kind, change.Target);
-            }
-
-            return decision.Status;
-        }, cancellationToken);
-        metrics.Observation("state_change", status.ToString().ToLowerInvariant());
-        if (status == WindowStatus.Applied)
-        {
-            signal.Wake();
-        }
-    }
-
-    private static HashSet<string> OpenCauses(AlertWindowSession session) => session.OpenAlerts.Select(a => a.Cause).ToHashSet(StringComparer.Ordinal);
-
-    private async Task ApplyAsync(
-        AlertWindowSession session, WindowDecision decision, AlertPolicy policy, string siteId, string agentId, string probeId, string kind, string target)
-    {
+        var (siteId, agentId, probeId, kind, target) = (key.SiteId, key.AgentId, key.ProbeId, key.Kind, key.Target);
         foreach (var cause in decision.Resolve)
         {
-            var alert = session.OpenAlerts.First(a => a.Cause == cause);
+            var alert = open[cause];
+            open.Remove(cause);
             if (await session.ResolveAlertAsync(alert.Id, null, "the policy is met again", channels.All))
             {
                 metrics.AlertResolved(alert.Class);
@@ -93,12 +115,22 @@ public sealed class AlertEvaluator(
                 alert = alert with { Network = network, HoldFor = options.Value.GroupWait };
             }
 
-            if (await session.OpenAlertAsync(alert, channels.All) is not null)
+            if (await session.OpenAlertAsync(alert, channels.All) is { } id)
             {
+                open[cause] = Opened(id, alert, session.Now);
                 metrics.AlertOpened(alert.Class, alert.Alertname);
             }
         }
     }
+
+    /// <summary>The alert just opened in this transaction, as the rest of the batch sees it.</summary>
+    private static AlertRow Opened(Guid id, NewAlert alert, DateTimeOffset now) => new()
+    {
+        Id = id, Fingerprint = alert.Fingerprint, Alertname = alert.Alertname, SiteId = alert.SiteId, AgentId = alert.AgentId,
+        ProbeId = alert.ProbeId, RuleId = alert.RuleId, Cause = alert.Cause, Class = alert.Class, Severity = alert.Severity,
+        State = AlertStates.Firing, Summary = alert.Summary, Description = alert.Description, StartedAt = now, UpdatedAt = now,
+        LastNotifiedAt = now, Notifications = 1, Network = alert.Network,
+    };
 
     private static NewAlert RuleAlert(PolicyRule rule, bool neverMet, string reason, string siteId, string agentId, string probeId, string kind, string target) => new()
     {

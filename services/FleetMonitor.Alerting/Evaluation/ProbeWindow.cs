@@ -85,17 +85,17 @@ internal sealed class ProbeWindow
 
         var entry = new WindowEntry(o.ResultId, o.StartedAt, Outcome(o.Outcome), [.. failed], [.. passed]);
         var index = Entries.FindIndex(e => e.T > o.StartedAt);
-        Entries.Insert(index < 0 ? Entries.Count : index, entry);
+        var at = index < 0 ? Entries.Count : index;
+        Entries.Insert(at, entry);
+
+        // A change of outcome against the previous result in time is a transition, whichever source reports it first.
+        // Results are consumed concurrently: one that arrives late lands between two neighbours, so the transition
+        // of the result after it is decided again too (a flip counted against the wrong neighbour is taken back).
+        DecideTransition(at);
+        DecideTransition(at + 1);
         if (Entries.Count > capacity)
         {
             Entries.RemoveRange(0, Entries.Count - capacity);
-        }
-
-        // A change of outcome against the previous result in time is a transition, whichever source reports it first.
-        var at = Entries.IndexOf(entry);
-        if (at > 0 && IsBad(Entries[at - 1].O) != IsBad(entry.O))
-        {
-            AddTransition(new TransitionEntry(o.ResultId, o.StartedAt));
         }
 
         var decision = new WindowDecision { Status = WindowStatus.Applied };
@@ -151,7 +151,14 @@ internal sealed class ProbeWindow
             LastChangeStartedAt = change.StartedAt;
         }
 
-        if (change.PreviousOutcome is { } previous && IsBad(Outcome(previous)) != IsBad(Outcome(change.Outcome)))
+        // When the window holds the result and the one before it, the window decides (the change's previous outcome
+        // is whatever Ingestion had stored before, which a result stored late makes wrong).
+        var known = Entries.FindIndex(e => e.R == change.ResultId);
+        if (known > 0)
+        {
+            DecideTransition(known);
+        }
+        else if (change.PreviousOutcome is { } previous && IsBad(Outcome(previous)) != IsBad(Outcome(change.Outcome)))
         {
             AddTransition(new TransitionEntry(change.ResultId, change.StartedAt));
         }
@@ -181,6 +188,25 @@ internal sealed class ProbeWindow
         }
 
         return open;
+    }
+
+    /// <summary>The entry at <paramref name="index"/> is a transition exactly when its outcome differs from the entry before it.</summary>
+    private void DecideTransition(int index)
+    {
+        if (index <= 0 || index >= Entries.Count)
+        {
+            return;
+        }
+
+        var entry = Entries[index];
+        if (IsBad(Entries[index - 1].O) != IsBad(entry.O))
+        {
+            AddTransition(new TransitionEntry(entry.R, entry.T));
+        }
+        else
+        {
+            Transitions.RemoveAll(t => t.R == entry.R);
+        }
     }
 
     private void AddTransition(TransitionEntry transition)

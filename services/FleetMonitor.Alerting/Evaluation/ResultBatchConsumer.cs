@@ -5,7 +5,7 @@ using MassTransit;
 namespace FleetMonitor.Alerting.Evaluation;
 
 /// <summary>Evaluates the results of a <see cref="ProbeResultsBatched"/> in time order; invalid ones go to the error queue after the rest.</summary>
-public sealed class ResultBatchConsumer(AlertEvaluator evaluator) : IConsumer<ProbeResultsBatched>
+public sealed class ResultBatchConsumer(EvaluationBatcher evaluator) : IConsumer<ProbeResultsBatched>
 {
     public async Task Consume(ConsumeContext<ProbeResultsBatched> context)
     {
@@ -35,10 +35,7 @@ public sealed class ResultBatchConsumer(AlertEvaluator evaluator) : IConsumer<Pr
             }
         }
 
-        foreach (var result in valid.OrderBy(r => r.StartedAt).ThenBy(r => r.Id))
-        {
-            await evaluator.EvaluateResultAsync(Observation.From(result), context.CancellationToken);
-        }
+        await evaluator.EvaluateAsync(valid.OrderBy(r => r.StartedAt).ThenBy(r => r.Id).Select(Observation.From), context.CancellationToken);
 
         if (invalid.Count > 0)
         {

@@ -5,11 +5,11 @@ using MassTransit;
 namespace FleetMonitor.Alerting.Evaluation;
 
 /// <summary>Evaluates every result an agent publishes (N of M needs every run, measurement rules need the values).</summary>
-public sealed class ResultConsumer(AlertEvaluator evaluator) : IConsumer<ProbeCompleted>
+public sealed class ResultConsumer(EvaluationBatcher evaluator) : IConsumer<ProbeCompleted>
 {
     public Task Consume(ConsumeContext<ProbeCompleted> context)
     {
         ResultCheck.EnsureValid(context.Message, "result");
-        return evaluator.EvaluateResultAsync(Observation.From(context.Message), context.CancellationToken);
+        return evaluator.EvaluateAsync(Observation.From(context.Message), context.CancellationToken);
     }
 }

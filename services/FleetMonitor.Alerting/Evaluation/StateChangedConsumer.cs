@@ -4,7 +4,7 @@ using MassTransit;
 namespace FleetMonitor.Alerting.Evaluation;
 
 /// <summary>Takes Ingestion's state changes (stored, de-duplicated results that changed an agent/probe's outcome) for flap detection.</summary>
-public sealed class StateChangedConsumer(AlertEvaluator evaluator) : IConsumer<ProbeStateChanged>
+public sealed class StateChangedConsumer(EvaluationBatcher evaluator) : IConsumer<ProbeStateChanged>
 {
     public Task Consume(ConsumeContext<ProbeStateChanged> context)
     {
@@ -15,6 +15,6 @@ public sealed class StateChangedConsumer(AlertEvaluator evaluator) : IConsumer<P
             throw new InvalidMessageException("state change: agentId, siteId, probeId, kind and resultId are required");
         }
 
-        return evaluator.EvaluateChangeAsync(change, context.CancellationToken);
+        return evaluator.EvaluateAsync(change, context.CancellationToken);
     }
 }

@@ -1,7 +1,7 @@
 namespace FleetMonitor.Alerting.Evaluation;
 
 /// <summary>What became of an observation.</summary>
-internal enum WindowStatus
+public enum WindowStatus
 {
     Applied,
 

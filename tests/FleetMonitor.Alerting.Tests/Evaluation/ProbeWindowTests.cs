@@ -84,6 +84,53 @@ public sealed class ProbeWindowTests
     }
 
     [Fact]
+    public void Results_evaluated_out_of_order_count_only_the_real_transitions_and_give_one_regression_and_its_resolve()
+    {
+        // Results are consumed concurrently, so neighbours can be evaluated in either order. Here runs 3 before 2 and
+        // 8 before 7: the probe changed outcome twice (ok → failed, failed → ok), which is no flapping.
+        var opened = new List<string>();
+        var resolved = new List<string>();
+        foreach (var (second, outcome) in new[]
+        {
+            (0, ProbeOutcome.Ok), (1, ProbeOutcome.Ok), (3, ProbeOutcome.Failed), (2, ProbeOutcome.Failed), (4, ProbeOutcome.Failed),
+            (5, ProbeOutcome.Failed), (6, ProbeOutcome.Failed), (8, ProbeOutcome.Ok), (7, ProbeOutcome.Ok),
+        })
+        {
+            var decision = Add(second, outcome);
+            foreach (var cause in decision.Resolve)
+            {
+                resolved.Add(cause);
+                _open.Remove(cause);
+            }
+
+            foreach (var (cause, _, _) in decision.Open)
+            {
+                opened.Add(cause);
+                _open.Add(cause);
+            }
+        }
+
+        Assert.Equal(["tcp-path"], opened);
+        Assert.Equal(["tcp-path"], resolved);
+        Assert.Equal(2, _window.Transitions.Count);
+    }
+
+    [Fact]
+    public void A_state_change_the_stored_results_contradict_is_no_transition()
+    {
+        Add(0, ProbeOutcome.Ok);
+        Add(2, ProbeOutcome.Failed);
+        var late = Results(1, ProbeOutcome.Failed);
+        _window.AddResult(late, _policy, _open, T0.AddSeconds(2));
+        Assert.Single(_window.Transitions);
+
+        // Ingestion stored run 2 before run 1 and reported it as the change; the window knows run 1 came first.
+        var change = Change(2, ProbeOutcome.Ok, ProbeOutcome.Failed) with { ResultId = _window.Entries[^1].R };
+        Assert.Equal(WindowStatus.Applied, _window.AddChange(change, _policy, _open, T0.AddSeconds(3)).Status);
+        Assert.Equal(late.ResultId, Assert.Single(_window.Transitions).R);
+    }
+
+    [Fact]
     public void The_window_survives_a_save_and_load()
     {
         Add(0, ProbeOutcome.Ok);
