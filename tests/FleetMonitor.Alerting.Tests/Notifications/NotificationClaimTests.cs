@@ -17,12 +17,7 @@ public sealed class NotificationClaimTests
         var alerts = new AlertStore(database.Database, TimeProvider.System);
         var store = new NotificationStore(database.Database, TimeProvider.System);
         string[] channels = [NotificationChannels.Alertmanager];
-        var id = await alerts.OpenAsync(new NewAlert
-        {
-            Fingerprint = "agent-1|pbx-tcp|tcp-path", Alertname = "FleetMonitorRegression", SiteId = "site-a", AgentId = "agent-1",
-            ProbeId = "pbx-tcp", RuleId = "tcp-path", Cause = "tcp-path", Class = "broken", Severity = "critical",
-            Summary = "s", Description = "d",
-        }, channels, CancellationToken.None);
+        var id = await alerts.OpenAsync(Regression("agent-1"), channels, CancellationToken.None);
         var firing = Assert.Single(await store.ClaimDueAsync(10, Lease, CancellationToken.None));
         Assert.Equal("firing", firing.Action);
         await store.MarkDeliveredAsync(firing, CancellationToken.None);
@@ -60,12 +55,7 @@ public sealed class NotificationClaimTests
         var alerts = new AlertStore(database.Database, clock);
         var store = new NotificationStore(database.Database, clock);
         string[] channels = [NotificationChannels.Alertmanager];
-        var id = await alerts.OpenAsync(new NewAlert
-        {
-            Fingerprint = "agent-2|pbx-tcp|tcp-path", Alertname = "FleetMonitorRegression", SiteId = "site-a", AgentId = "agent-2",
-            ProbeId = "pbx-tcp", RuleId = "tcp-path", Cause = "tcp-path", Class = "broken", Severity = "critical",
-            Summary = "s", Description = "d",
-        }, channels, CancellationToken.None);
+        var id = await alerts.OpenAsync(Regression("agent-2"), channels, CancellationToken.None);
         var firing = Assert.Single(await store.ClaimDueAsync(10, Lease, CancellationToken.None));
         Assert.True(await alerts.ResolveAsync(id!.Value, null, "recovered", channels, CancellationToken.None));
         Assert.Empty(await store.ClaimDueAsync(10, Lease, CancellationToken.None));
@@ -78,4 +68,11 @@ public sealed class NotificationClaimTests
         await store.MarkDeliveredAsync(takenOver, CancellationToken.None);
         Assert.Equal("resolved", Assert.Single(await store.ClaimDueAsync(10, Lease, CancellationToken.None)).Action);
     }
+
+    private static NewAlert Regression(string agentId) => new()
+    {
+        Fingerprint = $"{agentId}|pbx-tcp|tcp-path", Alertname = "FleetMonitorRegression", SiteId = "site-a", AgentId = agentId,
+        ProbeId = "pbx-tcp", RuleId = "tcp-path", Cause = "tcp-path", Class = "broken", Severity = "critical",
+        Summary = "s", Description = "d",
+    };
 }
