@@ -113,6 +113,18 @@ public sealed class DefaultPortsTests
                 await channel.BasicPublishAsync(WireFormat.AgentExchange, $"result.{site}.{result.Kind}", mandatory: true, properties, JsonSerializer.SerializeToUtf8Bytes(result, WireFormat.Options));
             }
 
+            // The offline agent's last heartbeat was sent with its result, ten minutes ago (the fleet view counts an agent as
+            // heard from when its last heartbeat was sent, or else when its last result was stored).
+            var lastWord = new AgentHeartbeatSent
+            {
+                SchemaVersion = AgentHeartbeatSent.CurrentSchemaVersion,
+                AgentId = "agent-offline",
+                SiteId = site,
+                SentAt = now.AddMinutes(-10),
+                Hostname = "pc-offline",
+                AgentVersion = "1.0.0",
+            };
+            await channel.BasicPublishAsync(WireFormat.AgentExchange, $"{WireFormat.HeartbeatRoutingPrefix}.{site}", mandatory: true, properties, JsonSerializer.SerializeToUtf8Bytes(lastWord, WireFormat.Options));
             await channel.BasicPublishAsync(WireFormat.AgentExchange, $"result.{site}.tcp", mandatory: true, properties, Encoding.UTF8.GetBytes("{ not json"));
         }
 

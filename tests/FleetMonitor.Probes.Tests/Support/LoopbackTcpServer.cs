@@ -55,6 +55,10 @@ internal sealed class LoopbackTcpServer : IAsyncDisposable
         catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
         {
         }
+        catch (InvalidOperationException) when (_stop.IsCancellationRequested)
+        {
+            // Stopped between one accept and the next: the listener refuses the call instead of cancelling it.
+        }
 
         await Task.WhenAll(clients);
     }
