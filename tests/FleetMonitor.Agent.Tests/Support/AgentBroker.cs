@@ -77,7 +77,24 @@ internal sealed class AgentBroker : IAsyncDisposable
         await CtlAsync("delete_user", AgentUser);
     }
 
+    /// <summary>Asks again (up to three times) only when the CLI could not reach the node, i.e. the command did not run.</summary>
     private static async Task CtlAsync(params string[] args)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await CtlOnceAsync(args);
+                return;
+            }
+            catch (InvalidOperationException e) when (attempt < 3 && e.Message.Contains("unable to perform an operation on node", StringComparison.Ordinal))
+            {
+                await Task.Delay(TimeSpan.FromSeconds(2));
+            }
+        }
+    }
+
+    private static async Task CtlOnceAsync(string[] args)
     {
         var start = new ProcessStartInfo("rabbitmqctl") { RedirectStandardOutput = true, RedirectStandardError = true, ArgumentList = { "-q" } };
         args.ToList().ForEach(start.ArgumentList.Add);

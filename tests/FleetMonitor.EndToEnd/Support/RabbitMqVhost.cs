@@ -122,7 +122,27 @@ public sealed class RabbitMqVhost : IAsyncDisposable
 
     private Task<string> CtlAsync(params string[] args) => _node is null ? MainCtlAsync(args) : _node.CtlAsync(["-q", .. args]);
 
+    /// <summary>
+    /// Runs rabbitmqctl against the shared broker. On a busy machine the CLI's Erlang distribution handshake can fail
+    /// before the command reaches the node ("unable to perform an operation on node"); then, and only then (the
+    /// command did not run), it is asked again, up to three times.
+    /// </summary>
     private static async Task<string> MainCtlAsync(params string[] args)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await MainCtlOnceAsync(args);
+            }
+            catch (InvalidOperationException e) when (attempt < 3 && e.Message.Contains("unable to perform an operation on node", StringComparison.Ordinal))
+            {
+                await Task.Delay(TimeSpan.FromSeconds(2));
+            }
+        }
+    }
+
+    private static async Task<string> MainCtlOnceAsync(string[] args)
     {
         var start = new ProcessStartInfo("rabbitmqctl") { RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add("-q");
