@@ -264,6 +264,43 @@ public sealed class AlertStore(Database database, TimeProvider timeProvider)
         return rows > 0;
     }
 
+    /// <summary>
+    /// Marks every open alert that <paramref name="silence"/> matches and no other silence holds back as held back by it,
+    /// with a history entry each, so the alert shows as silenced at once rather than at its next notification.
+    /// </summary>
+    public async Task<int> MarkSilencedByAsync(SilenceRow silence, CancellationToken cancellationToken)
+    {
+        var where = new List<string> { "state <> 'resolved'", "silenced_by IS NULL" };
+        foreach (var (column, value) in new[] { ("site_id", silence.SiteId), ("agent_id", silence.AgentId), ("probe_id", silence.ProbeId), ("class", silence.Class), ("cause", silence.Cause) })
+        {
+            if (value is not null)
+            {
+                where.Add($"{column} = @{column}");
+            }
+        }
+
+        var parameters = new DynamicParameters(new { SilenceId = silence.Id, site_id = silence.SiteId, agent_id = silence.AgentId, probe_id = silence.ProbeId, @class = silence.Class, cause = silence.Cause });
+        var now = timeProvider.GetUtcNow();
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var ids = (await connection.QueryAsync<Guid>(new CommandDefinition(
+            $"SELECT id FROM alerts WHERE {string.Join(" AND ", where)}", parameters, transaction, cancellationToken: cancellationToken))).AsList();
+        var marked = 0;
+        foreach (var id in ids)
+        {
+            if (await connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE alerts SET silenced_by = @SilenceId WHERE id = @Id AND silenced_by IS NULL AND state <> 'resolved'",
+                new { Id = id, SilenceId = silence.Id }, transaction, cancellationToken: cancellationToken)) == 1)
+            {
+                await HistoryAsync(connection, transaction, id, now, "silenced", null, $"silence {silence.Id}", cancellationToken);
+                marked++;
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return marked;
+    }
+
     /// <summary>Open alerts whose notifications a silence held back.</summary>
     public async Task<IReadOnlyList<AlertRow>> ListOpenSilencedAsync(CancellationToken cancellationToken)
     {
