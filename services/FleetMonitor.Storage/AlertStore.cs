@@ -12,7 +12,7 @@ public sealed class AlertStore(Database database, TimeProvider timeProvider)
                description AS Description, started_at AS StartedAt, updated_at AS UpdatedAt, resolved_at AS ResolvedAt,
                acknowledged_by AS AcknowledgedBy, acknowledged_at AS AcknowledgedAt, ack_comment AS AckComment,
                last_notified_at AS LastNotifiedAt, notifications AS Notifications, silenced_by AS SilencedBy,
-               network AS Network, group_id AS GroupId
+               network AS Network, group_id AS GroupId, router AS Router, target AS Target
         FROM alerts
         """;
 
@@ -339,16 +339,16 @@ public sealed class AlertStore(Database database, TimeProvider timeProvider)
     {
         const string Sql = """
             INSERT INTO alerts (id, fingerprint, alertname, site_id, agent_id, probe_id, rule_id, cause, class, severity, state, summary,
-                                description, started_at, updated_at, last_notified_at, notifications, network)
+                                description, started_at, updated_at, last_notified_at, notifications, network, router, target)
             VALUES (@Id, @Fingerprint, @Alertname, @SiteId, @AgentId, @ProbeId, @RuleId, @Cause, @Class, @Severity, 'firing', @Summary,
-                    @Description, @Now, @Now, @Now, 1, @Network)
+                    @Description, @Now, @Now, @Now, 1, @Network, @Router, @Target)
             ON CONFLICT (fingerprint) WHERE state <> 'resolved' DO NOTHING
             """;
         var id = Guid.CreateVersion7(now);
         var rows = await connection.ExecuteAsync(new CommandDefinition(Sql, new
         {
             Id = id, alert.Fingerprint, alert.Alertname, alert.SiteId, alert.AgentId, alert.ProbeId, alert.RuleId, alert.Cause,
-            alert.Class, alert.Severity, alert.Summary, alert.Description, Now = now, alert.Network,
+            alert.Class, alert.Severity, alert.Summary, alert.Description, Now = now, alert.Network, alert.Router, alert.Target,
         }, transaction, cancellationToken: cancellationToken));
         if (rows == 0)
         {
