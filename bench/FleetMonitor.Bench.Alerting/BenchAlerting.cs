@@ -28,6 +28,8 @@ internal static class BenchAlerting
             ["Bus:Password"] = BenchEnvironment.Password,
             ["Alerting:Webhook:Url"] = webhook.ToString(),
             ["Alerting:Webhook:Secret"] = secret,
+            // Every bench agent reaches the same PBX target: correlation would make the regressions one grouped page.
+            ["Alerting:GroupThreshold"] = "0",
         });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.AddServiceDefaults();

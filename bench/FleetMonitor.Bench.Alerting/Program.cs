@@ -10,10 +10,12 @@ using FleetMonitor.Contracts;
 using RabbitMQ.Client;
 
 // Usage: dotnet run -c Release --project bench/FleetMonitor.Bench.Alerting -- [seconds=180] [rate=5000] [agents=1000] [probes=5]
-// Every (agent, probe) pair sends one result per (agents × probes / rate) seconds. From the second episode (20 rounds) on,
-// one pair in 20 fails in the first four rounds of an episode and passes again afterwards: 1 % of all results fail.
-// Under the default policy (3 failures of the last 5 open a regression, 2 passes resolve it) the third failure opens an
-// alert and the second pass resolves it; the latency is that result's publish → the webhook receiver having the page.
+// Every (agent, probe) pair sends one result per (agents × probes / rate) seconds. Each agent publishes its probes'
+// results of a round in one ProbeResultsBatched message, as agents pack a schedule tick's results, with publisher
+// confirms pipelined. From the second episode (20 rounds) on, one pair in 20 fails in the first four rounds of an
+// episode and passes again afterwards: 1 % of all results fail. Under the default policy (3 failures of the last 5
+// open a regression, 2 passes resolve it) the third failure opens an alert and the second pass resolves it; the latency
+// is the publish of that result's message → the webhook receiver having the page.
 var seconds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 180;
 var rate = args.Length > 1 ? double.Parse(args[1], CultureInfo.InvariantCulture) : 5000;
 var agents = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 1000;
@@ -24,7 +26,8 @@ const int OneIn = 20;
 var pairs = agents * probes;
 
 Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}; .NET {Environment.Version}; {Load()}");
-Console.WriteLine($"{rate:F0} results/s for {seconds} s; {agents} agents × {probes} probes, one result per pair every {pairs / rate:F2} s; 1 pair in {OneIn} fails {FailingRounds} of every {EpisodeRounds} rounds from round {EpisodeRounds} on");
+Console.WriteLine($"{rate:F0} results/s for {seconds} s; {agents} agents × {probes} probes, one result per pair every {pairs / rate:F2} s, each agent's {probes} results of a round in one message ({rate / probes:F0} messages/s); 1 pair in {OneIn} fails {FailingRounds} of every {EpisodeRounds} rounds from round {EpisodeRounds} on");
+Console.WriteLine("correlation off (Alerting:GroupThreshold=0): every bench agent reaches the same PBX target, so with it on the regressions would be one grouped page, and every new alert would wait Alerting:GroupWait (10 s) for its group");
 
 const string Secret = "bench-webhook-secret";
 await using var environment = new BenchEnvironment();
@@ -50,40 +53,47 @@ bool Failing(int pair, long round)
     return mixed % OneIn == 0;
 }
 
-(string, ReadOnlyMemory<byte>) Next(long i)
+// Message m is agent (m % agents)'s round (m / agents): one result of each of its probes.
+(string, ReadOnlyMemory<byte>) Next(long m)
 {
-    var pair = (int)(i % pairs);
-    var round = i / pairs;
-    var failing = Failing(pair, round);
+    var agent = (int)(m % agents);
+    var round = m / agents;
     var now = TimeProvider.System.GetUtcNow();
-    var result = BenchResults.Tcp($"bench-agent-{pair / probes}", $"site-{pair / probes % 50}", $"probe-{pair % probes}", now, failing);
-    if (failing)
+    var results = new List<ProbeCompleted>(probes);
+    for (var probe = 0; probe < probes; probe++)
     {
-        Interlocked.Increment(ref failed);
+        var pair = (agent * probes) + probe;
+        var failing = Failing(pair, round);
+        results.Add(BenchResults.Tcp($"bench-agent-{agent}", $"site-{agent % 50}", $"probe-{probe}", now, failing));
+        if (failing)
+        {
+            Interlocked.Increment(ref failed);
+        }
+
+        var inEpisode = round % EpisodeRounds;
+        if (failing && inEpisode == 2)
+        {
+            firingsPublished.GetOrAdd(pair, _ => new()).Enqueue(Stopwatch.GetTimestamp());
+        }
+        else if (inEpisode == FailingRounds + 1 && Failing(pair, round - 2))
+        {
+            resolvesPublished.GetOrAdd(pair, _ => new()).Enqueue(Stopwatch.GetTimestamp());
+        }
     }
 
-    var inEpisode = round % EpisodeRounds;
-    if (failing && inEpisode == 2)
-    {
-        firingsPublished.GetOrAdd(pair, _ => new()).Enqueue(Stopwatch.GetTimestamp());
-    }
-    else if (inEpisode == FailingRounds + 1 && Failing(pair, round - 2))
-    {
-        resolvesPublished.GetOrAdd(pair, _ => new()).Enqueue(Stopwatch.GetTimestamp());
-    }
-
-    return ("result.bench.tcp", JsonSerializer.SerializeToUtf8Bytes(result, WireFormat.Options));
+    var batch = new ProbeResultsBatched { SchemaVersion = ProbeResultsBatched.CurrentSchemaVersion, AgentId = $"bench-agent-{agent}", SiteId = $"site-{agent % 50}", Results = results };
+    return ($"{WireFormat.BatchRoutingPrefix}.{batch.SiteId}", JsonSerializer.SerializeToUtf8Bytes(batch, WireFormat.Options));
 }
 
 var factory = new ConnectionFactory { Uri = new Uri(environment.AmqpUri) };
 await using var connection = await factory.CreateConnectionAsync();
-await using var channel = await connection.CreateChannelAsync(new CreateChannelOptions(true, true));
-var publisher = new Publisher(channel, WireFormat.AgentExchange, Next);
+await using var channel = await connection.CreateChannelAsync(PipelinedPublisher.ChannelOptions);
+var publisher = new PipelinedPublisher(channel, WireFormat.AgentExchange, Next);
 var started = Stopwatch.GetTimestamp();
 using var sampling = new CancellationTokenSource();
 
 // Every agent beats every 30 s, as agents do (without beats the agent-offline job would page them all).
-await using var heartbeatChannel = await connection.CreateChannelAsync(new CreateChannelOptions(true, true));
+await using var heartbeatChannel = await connection.CreateChannelAsync(PipelinedPublisher.ChannelOptions);
 var heartbeats = Task.Run(async () =>
 {
     while (!sampling.IsCancellationRequested)
@@ -122,15 +132,19 @@ var sampler = Task.Run(async () =>
         {
         }
 
-        Console.WriteLine($"  {Stopwatch.GetElapsedTime(started).TotalSeconds,5:F0} s: published {publisher.Published}, {await ProgressAsync()}, notifications {receiver.Notifications.Count}; {Load()}");
+        Console.WriteLine($"  {Stopwatch.GetElapsedTime(started).TotalSeconds,5:F0} s: published {publisher.Sent * probes} results, {await ProgressAsync()}, notifications {receiver.Notifications.Count}; {Load()}");
     }
 });
 
-await publisher.RunAsync(TimeSpan.FromSeconds(seconds), rate, CancellationToken.None);
+await publisher.RunAsync(TimeSpan.FromSeconds(seconds), rate / probes, CancellationToken.None);
 var window = Stopwatch.GetElapsedTime(started).TotalSeconds;
+var published = publisher.Confirmed * probes;
+var publishedRate = published / window;
 var expectedFirings = firingsPublished.Values.Sum(q => q.Count);
 var expectedResolves = resolvesPublished.Values.Sum(q => q.Count);
-Console.WriteLine($"published {publisher.Published} in {window:F1} s ({publisher.Published / window:F0}/s), {Interlocked.Read(ref failed)} failed ({100.0 * Interlocked.Read(ref failed) / publisher.Published:F2} %); {await ProgressAsync()}; {Load()}");
+var evaluatedAtEnd = await EvaluatedResultsAsync();
+Console.WriteLine($"published {published} results in {publisher.Confirmed} messages of {probes} in {window:F1} s ({publishedRate:F0} results/s of {rate:F0} asked), {Interlocked.Read(ref failed)} failed ({100.0 * Interlocked.Read(ref failed) / Math.Max(1, published):F2} %); "
+    + $"publisher: {publisher.Failed} refused, confirm window ({PipelinedPublisher.MaxInFlight} messages) full {publisher.WindowFull} times, {publisher.BehindAtEnd} messages behind schedule at the end{(publisher.LastError is null ? "" : $", last error: {publisher.LastError}")}; {await ProgressAsync()}; {Load()}");
 
 // Drain: every alert that the published results open and resolve reaches the receiver, or nothing more arrives for
 // 60 s (a pair that fails in two episodes close together can be judged flapping: one flapping alert, no regression page).
@@ -168,6 +182,29 @@ Console.WriteLine("| notification | expected | received | unmatched | p50 | p90 
 Console.WriteLine("|---|---|---|---|---|---|---|---|");
 Row("firing (third failure published → page received)", expectedFirings, firing, extraFirings);
 Row("resolved (second pass published → resolve received)", expectedResolves, resolved, extraResolves);
+Console.WriteLine();
+Console.WriteLine(firing.Length == 0
+    ? $"RESULT: no page measured (no failure published: the failures start at round {EpisodeRounds}, {EpisodeRounds * pairs / rate:F0} s into the run at the asked rate; this run published {publisher.Confirmed / agents} rounds); at {publishedRate:F0} results/s; {Load()}"
+    : $"RESULT: page p50 {Percentile(firing, 0.5):F0} ms, p99 {Percentile(firing, 0.99):F0} ms (goal p99 ≤ 1000 ms: {(Percentile(firing, 0.99) <= 1000 ? "met" : "NOT met")}); resolve p50 {Percentile(resolved, 0.5):F0} ms, p99 {Percentile(resolved, 0.99):F0} ms; at {publishedRate:F0} results/s; {Load()}");
+// What held it back, in the order it would show.
+var limits = new List<string>();
+if (publishedRate < 0.95 * rate)
+{
+    limits.Add($"the publisher reached {publishedRate:F0} of {rate:F0} results/s (its confirm window was full {publisher.WindowFull} times: the broker confirmed slower than asked)");
+}
+
+var backlog = published - evaluatedAtEnd;
+if (backlog > rate)
+{
+    limits.Add($"Alerting's evaluation: {backlog} results (more than a second's worth) were not evaluated yet when publishing stopped");
+}
+
+if (firing.Length > 0 && Percentile(firing, 0.99) > 1000)
+{
+    limits.Add("the time from publish to page: see the evaluation transactions above (mean results per transaction and time each) and the load average");
+}
+
+Console.WriteLine(limits.Count == 0 ? "LIMITS: none reached at this rate" : $"LIMITS: {string.Join("; ", limits)}");
 await ingestion.StopAsync();
 await alerting.StopAsync();
 return 0;
@@ -198,6 +235,13 @@ double[] Match(string action, ConcurrentDictionary<int, ConcurrentQueue<long>> p
 
 void Row(string name, int expected, double[] sorted, int unmatched) =>
     Console.WriteLine($"| {name} | {expected} | {sorted.Length} | {unmatched} | {Percentile(sorted, 0.5):F0} ms | {Percentile(sorted, 0.9):F0} ms | {Percentile(sorted, 0.99):F0} ms | {(sorted.Length == 0 ? double.NaN : sorted[^1]):F0} ms |");
+
+async Task<double> EvaluatedResultsAsync()
+{
+    var metrics = (await metricsClient.GetStringAsync("/metrics")).Split('\n');
+    return metrics.Where(l => l.StartsWith("fleetmonitor_alerting_observations_total{source=\"result\"", StringComparison.Ordinal))
+        .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
+}
 
 async Task<string> ProgressAsync()
 {

@@ -61,13 +61,14 @@ public sealed class AlertingOptions
     public bool ClusteredScheduler { get; set; } = true;
 
     /// <summary>
-    /// How long a new alert's first notification waits when its agent's public network is known, so that alerts of one
-    /// network and cause arriving together are grouped (Alertmanager's <c>group_wait</c> plays the same part).
+    /// How long a new alert's first notification waits when its agent's public network, its router model or its probe's
+    /// PBX or server target is known, so that alerts of one such scope and cause arriving together are grouped
+    /// (Alertmanager's <c>group_wait</c> plays the same part).
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
     public TimeSpan GroupWait { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Open alerts of one public network and cause from which one grouped alert replaces their pages; 0: never.</summary>
+    /// <summary>Open alerts of one public network, target or router model and cause from which one grouped alert replaces their pages; 0: never.</summary>
     [Range(0, 100_000)]
     public int GroupThreshold { get; set; } = 10;
 

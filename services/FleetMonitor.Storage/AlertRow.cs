@@ -53,4 +53,10 @@ public sealed class AlertRow
 
     /// <summary>The grouped alert this one belongs to; its own notifications are held while it does.</summary>
     public Guid? GroupId { get; init; }
+
+    /// <summary>The agent's router model (its UPnP gateway's name), when known: alerts of one model and cause are grouped.</summary>
+    public string? Router { get; init; }
+
+    /// <summary>The PBX or server the probe reaches (host:port), for probes that reach one: alerts of one target and cause are grouped.</summary>
+    public string? Target { get; init; }
 }

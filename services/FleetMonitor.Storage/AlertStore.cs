@@ -12,7 +12,7 @@ public sealed class AlertStore(Database database, TimeProvider timeProvider)
                description AS Description, started_at AS StartedAt, updated_at AS UpdatedAt, resolved_at AS ResolvedAt,
                acknowledged_by AS AcknowledgedBy, acknowledged_at AS AcknowledgedAt, ack_comment AS AckComment,
                last_notified_at AS LastNotifiedAt, notifications AS Notifications, silenced_by AS SilencedBy,
-               network AS Network, group_id AS GroupId
+               network AS Network, group_id AS GroupId, router AS Router, target AS Target
         FROM alerts
         """;
 
@@ -264,6 +264,43 @@ public sealed class AlertStore(Database database, TimeProvider timeProvider)
         return rows > 0;
     }
 
+    /// <summary>
+    /// Marks every open alert that <paramref name="silence"/> matches and no other silence holds back as held back by it,
+    /// with a history entry each, so the alert shows as silenced at once rather than at its next notification.
+    /// </summary>
+    public async Task<int> MarkSilencedByAsync(SilenceRow silence, CancellationToken cancellationToken)
+    {
+        var where = new List<string> { "state <> 'resolved'", "silenced_by IS NULL" };
+        foreach (var (column, value) in new[] { ("site_id", silence.SiteId), ("agent_id", silence.AgentId), ("probe_id", silence.ProbeId), ("class", silence.Class), ("cause", silence.Cause) })
+        {
+            if (value is not null)
+            {
+                where.Add($"{column} = @{column}");
+            }
+        }
+
+        var parameters = new DynamicParameters(new { SilenceId = silence.Id, site_id = silence.SiteId, agent_id = silence.AgentId, probe_id = silence.ProbeId, @class = silence.Class, cause = silence.Cause });
+        var now = timeProvider.GetUtcNow();
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var ids = (await connection.QueryAsync<Guid>(new CommandDefinition(
+            $"SELECT id FROM alerts WHERE {string.Join(" AND ", where)}", parameters, transaction, cancellationToken: cancellationToken))).AsList();
+        var marked = 0;
+        foreach (var id in ids)
+        {
+            if (await connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE alerts SET silenced_by = @SilenceId WHERE id = @Id AND silenced_by IS NULL AND state <> 'resolved'",
+                new { Id = id, SilenceId = silence.Id }, transaction, cancellationToken: cancellationToken)) == 1)
+            {
+                await HistoryAsync(connection, transaction, id, now, "silenced", null, $"silence {silence.Id}", cancellationToken);
+                marked++;
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return marked;
+    }
+
     /// <summary>Open alerts whose notifications a silence held back.</summary>
     public async Task<IReadOnlyList<AlertRow>> ListOpenSilencedAsync(CancellationToken cancellationToken)
     {
@@ -302,16 +339,16 @@ public sealed class AlertStore(Database database, TimeProvider timeProvider)
     {
         const string Sql = """
             INSERT INTO alerts (id, fingerprint, alertname, site_id, agent_id, probe_id, rule_id, cause, class, severity, state, summary,
-                                description, started_at, updated_at, last_notified_at, notifications, network)
+                                description, started_at, updated_at, last_notified_at, notifications, network, router, target)
             VALUES (@Id, @Fingerprint, @Alertname, @SiteId, @AgentId, @ProbeId, @RuleId, @Cause, @Class, @Severity, 'firing', @Summary,
-                    @Description, @Now, @Now, @Now, 1, @Network)
+                    @Description, @Now, @Now, @Now, 1, @Network, @Router, @Target)
             ON CONFLICT (fingerprint) WHERE state <> 'resolved' DO NOTHING
             """;
         var id = Guid.CreateVersion7(now);
         var rows = await connection.ExecuteAsync(new CommandDefinition(Sql, new
         {
             Id = id, alert.Fingerprint, alert.Alertname, alert.SiteId, alert.AgentId, alert.ProbeId, alert.RuleId, alert.Cause,
-            alert.Class, alert.Severity, alert.Summary, alert.Description, Now = now, alert.Network,
+            alert.Class, alert.Severity, alert.Summary, alert.Description, Now = now, alert.Network, alert.Router, alert.Target,
         }, transaction, cancellationToken: cancellationToken));
         if (rows == 0)
         {

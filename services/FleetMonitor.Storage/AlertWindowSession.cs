@@ -50,10 +50,16 @@ public sealed class AlertWindowSession
         window.LastChangeStartedAt, Now = now, window.AgentId, window.ProbeId,
     };
 
-    /// <summary>The agent's public network as last observed, if any.</summary>
-    public Task<string?> AgentNetworkAsync() =>
-        _connection.ExecuteScalarAsync<string?>(new CommandDefinition(
-            "SELECT network FROM alert_agent_networks WHERE agent_id = @AgentId", new { Window.AgentId }, _transaction, cancellationToken: _cancellationToken));
+    /// <summary>The agent's public network and router model as last observed, each if known.</summary>
+    public async Task<(string? Network, string? Router)> AgentScopesAsync()
+    {
+        const string Sql = """
+            SELECT (SELECT network FROM alert_agent_networks WHERE agent_id = @AgentId) AS Network,
+                   (SELECT router FROM alert_agent_routers WHERE agent_id = @AgentId) AS Router
+            """;
+        return await _connection.QuerySingleAsync<(string? Network, string? Router)>(new CommandDefinition(
+            Sql, new { Window.AgentId }, _transaction, cancellationToken: _cancellationToken));
+    }
 
     /// <summary>Opens the alert unless one with its fingerprint is open; queues its notifications.</summary>
     public Task<Guid?> OpenAlertAsync(NewAlert alert, IReadOnlyList<string> channels) =>

@@ -4,82 +4,91 @@ using Dapper;
 namespace FleetMonitor.Storage;
 
 /// <summary>
-/// Agents' public networks and the grouped alerts over them: when many agents behind one public network fail the same
-/// cause together, one alert names the scope and the counts, and the members' own notifications are held.
+/// Agents' public networks and router models, and the grouped alerts over them: when many agents behind one public
+/// network, with one router model, or failing one PBX or server target fail the same cause together, one alert names
+/// the scope and the counts, and the members' own notifications are held.
 /// </summary>
 public sealed class CorrelationStore(Database database, TimeProvider timeProvider)
 {
-    /// <summary>The alert name of a grouped alert.</summary>
+    /// <summary>The alert name of a grouped alert over one public network.</summary>
     public const string NetworkAlertname = "FleetMonitorNetworkOutage";
+
+    /// <summary>The alert name of a grouped alert over one PBX or server target.</summary>
+    public const string TargetAlertname = "FleetMonitorTargetOutage";
+
+    /// <summary>The alert name of a grouped alert over one router model.</summary>
+    public const string RouterAlertname = "FleetMonitorRouterModelFailure";
 
     /// <summary>Agents named in a grouped alert's description; the rest are counted.</summary>
     public const int NamedAgents = 10;
 
     /// <summary>Records the public network an agent was last seen behind.</summary>
-    public async Task RecordNetworkAsync(string agentId, string siteId, string network, CancellationToken cancellationToken)
-    {
-        const string Sql = """
-            INSERT INTO alert_agent_networks (agent_id, site_id, network, updated_at) VALUES (@AgentId, @SiteId, @Network, @Now)
-            ON CONFLICT (agent_id) DO UPDATE SET site_id = excluded.site_id, network = excluded.network, updated_at = excluded.updated_at
-            WHERE alert_agent_networks.network <> excluded.network OR alert_agent_networks.site_id <> excluded.site_id
-            """;
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(Sql, new { AgentId = agentId, SiteId = siteId, Network = network, Now = timeProvider.GetUtcNow() }, cancellationToken: cancellationToken));
-    }
+    public Task RecordNetworkAsync(string agentId, string siteId, string network, CancellationToken cancellationToken) =>
+        RecordAsync("alert_agent_networks", "network", agentId, siteId, network, cancellationToken);
+
+    /// <summary>Records the router model (UPnP gateway) an agent was last seen behind.</summary>
+    public Task RecordRouterAsync(string agentId, string siteId, string router, CancellationToken cancellationToken) =>
+        RecordAsync("alert_agent_routers", "router", agentId, siteId, router, cancellationToken);
 
     /// <summary>
-    /// The grouped alert <paramref name="alert"/> belongs to: an open one for its network and cause, or a new one when
-    /// at least <paramref name="threshold"/> open alerts share them (its firing held for <paramref name="holdFor"/> so
-    /// that the count it names is the count after the burst). Every open alert of the network and cause joins it and
-    /// its description is brought up to date. Null when the alert stands alone.
+    /// The grouped alert <paramref name="alert"/> belongs to. Its scopes are tried in turn — public network, then PBX or
+    /// server target, then router model: an open grouped alert for the scope and cause, or a new one when at least
+    /// <paramref name="threshold"/> open alerts share them (its firing held for <paramref name="holdFor"/> so that the
+    /// count it names is the count after the burst). Every open, ungrouped alert of that scope and cause joins it and its
+    /// description is brought up to date. Null when the alert stands alone in every scope.
     /// </summary>
     public async Task<Guid?> GroupAsync(AlertRow alert, int threshold, TimeSpan holdFor, IReadOnlyList<string> channels, CancellationToken cancellationToken)
     {
-        if (alert.Network is not { } network)
+        var scopes = CorrelationScope.All.Select(s => (Scope: s, Value: s.ValueOf(alert))).Where(s => s.Value is not null).ToList();
+        if (scopes.Count == 0)
         {
             return null;
         }
 
         var now = timeProvider.GetUtcNow();
-        var fingerprint = $"network:{network}:{alert.Cause}";
-        var key = new { Network = network, alert.Cause, Fingerprint = fingerprint, Alertname = NetworkAlertname };
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var groupId = await OpenGroupAsync(connection, transaction, key, cancellationToken);
-        if (groupId is null)
+        foreach (var (scope, value) in scopes)
         {
-            var open = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                "SELECT count(*) FROM alerts WHERE network = @Network AND cause = @Cause AND state <> 'resolved' AND alertname <> @Alertname",
-                key, transaction, cancellationToken: cancellationToken));
-            if (open < threshold)
+            var key = new { Value = value, alert.Cause, Fingerprint = $"{scope.Name}:{value}:{alert.Cause}" };
+            var groupId = await OpenGroupAsync(connection, transaction, key, cancellationToken);
+            if (groupId is null)
             {
-                await transaction.CommitAsync(cancellationToken);
-                return null;
+                var open = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                    $"SELECT count(*) FROM alerts WHERE {scope.Column} = @Value AND cause = @Cause AND state <> 'resolved' AND group_id IS NULL",
+                    key, transaction, cancellationToken: cancellationToken));
+                if (open < threshold)
+                {
+                    continue;
+                }
+
+                groupId = await AlertStore.OpenAsync(connection, transaction, new NewAlert
+                {
+                    Fingerprint = key.Fingerprint,
+                    Alertname = scope.Alertname,
+                    SiteId = alert.SiteId,
+                    AgentId = $"{scope.Name} {value}",
+                    ProbeId = alert.ProbeId,
+                    RuleId = alert.RuleId,
+                    Cause = alert.Cause,
+                    Class = alert.Class,
+                    Severity = alert.Severity,
+                    Summary = $"{alert.Cause} fails on {open} agents {scope.Short(value!)}",
+                    Description = $"{open} agents {scope.Long(value!)} fail {alert.Cause} together.",
+                    HoldFor = holdFor,
+                }, channels, now, cancellationToken) ?? await OpenGroupAsync(connection, transaction, key, cancellationToken);
             }
 
-            groupId = await AlertStore.OpenAsync(connection, transaction, new NewAlert
-            {
-                Fingerprint = fingerprint,
-                Alertname = NetworkAlertname,
-                SiteId = alert.SiteId,
-                AgentId = $"network {network}",
-                ProbeId = alert.ProbeId,
-                RuleId = alert.RuleId,
-                Cause = alert.Cause,
-                Class = alert.Class,
-                Severity = alert.Severity,
-                Summary = $"{alert.Cause} fails on {open} agents behind {network}",
-                Description = $"{open} agents behind the public network {network} fail {alert.Cause} together.",
-                HoldFor = holdFor,
-            }, channels, now, cancellationToken) ?? await OpenGroupAsync(connection, transaction, key, cancellationToken);
+            await connection.ExecuteAsync(new CommandDefinition(
+                $"UPDATE alerts SET group_id = @GroupId WHERE {scope.Column} = @Value AND cause = @Cause AND state <> 'resolved' AND group_id IS NULL",
+                new { GroupId = groupId, Value = value, alert.Cause }, transaction, cancellationToken: cancellationToken));
+            await DescribeAsync(connection, transaction, groupId!.Value, scope, value!, alert.Cause, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return groupId;
         }
 
-        await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE alerts SET group_id = @GroupId WHERE network = @Network AND cause = @Cause AND state <> 'resolved' AND alertname <> @Alertname AND group_id IS NULL",
-            new { GroupId = groupId, Network = network, alert.Cause, Alertname = NetworkAlertname }, transaction, cancellationToken: cancellationToken));
-        await DescribeAsync(connection, transaction, groupId!.Value, network, alert.Cause, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return groupId;
+        return null;
     }
 
     /// <summary>Resolves the grouped alerts none of whose members is open any more; returns how many.</summary>
@@ -87,14 +96,14 @@ public sealed class CorrelationStore(Database database, TimeProvider timeProvide
     {
         const string Sql = """
             SELECT g.id FROM alerts g
-            WHERE g.alertname = @Alertname AND g.state <> 'resolved'
+            WHERE g.alertname IN (@Alertname0, @Alertname1, @Alertname2) AND g.state <> 'resolved'
               AND NOT EXISTS (SELECT 1 FROM alerts m WHERE m.group_id = g.id AND m.state <> 'resolved')
             """;
         var now = timeProvider.GetUtcNow();
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var resolved = 0;
-        foreach (var id in await connection.QueryAsync<Guid>(new CommandDefinition(Sql, new { Alertname = NetworkAlertname }, transaction, cancellationToken: cancellationToken)))
+        foreach (var id in await connection.QueryAsync<Guid>(new CommandDefinition(Sql, new { Alertname0 = NetworkAlertname, Alertname1 = TargetAlertname, Alertname2 = RouterAlertname }, transaction, cancellationToken: cancellationToken)))
         {
             if (await AlertStore.ResolveAsync(connection, transaction, id, null, "every agent of the group met the policy again", channels, now, cancellationToken))
             {
@@ -110,7 +119,19 @@ public sealed class CorrelationStore(Database database, TimeProvider timeProvide
         connection.ExecuteScalarAsync<Guid?>(new CommandDefinition(
             "SELECT id FROM alerts WHERE fingerprint = @Fingerprint AND state <> 'resolved'", key, transaction, cancellationToken: cancellationToken));
 
-    private static async Task DescribeAsync(DbConnection connection, DbTransaction transaction, Guid groupId, string network, string cause, CancellationToken cancellationToken)
+    /// <summary>Upserts an agent's value into <paramref name="table"/> (a fixed name, never input), writing only when it changed.</summary>
+    private async Task RecordAsync(string table, string column, string agentId, string siteId, string value, CancellationToken cancellationToken)
+    {
+        var sql = $"""
+            INSERT INTO {table} (agent_id, site_id, {column}, updated_at) VALUES (@AgentId, @SiteId, @Value, @Now)
+            ON CONFLICT (agent_id) DO UPDATE SET site_id = excluded.site_id, {column} = excluded.{column}, updated_at = excluded.updated_at
+            WHERE {table}.{column} <> excluded.{column} OR {table}.site_id <> excluded.site_id
+            """;
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(sql, new { AgentId = agentId, SiteId = siteId, Value = value, Now = timeProvider.GetUtcNow() }, cancellationToken: cancellationToken));
+    }
+
+    private static async Task DescribeAsync(DbConnection connection, DbTransaction transaction, Guid groupId, CorrelationScope scope, string value, string cause, CancellationToken cancellationToken)
     {
         var members = (await connection.QueryAsync<(string SiteId, string AgentId)>(new CommandDefinition(
             "SELECT site_id, agent_id FROM alerts WHERE group_id = @GroupId AND state <> 'resolved' ORDER BY agent_id",
@@ -123,8 +144,8 @@ public sealed class CorrelationStore(Database database, TimeProvider timeProvide
             new
             {
                 Id = groupId,
-                Summary = $"{cause} fails on {agents.Count} agents behind {network}",
-                Description = $"{agents.Count} agents behind the public network {network} fail {cause} together (by site: {string.Join(", ", sites)}). "
+                Summary = $"{cause} fails on {agents.Count} agents {scope.Short(value)}",
+                Description = $"{agents.Count} agents {scope.Long(value)} fail {cause} together (by site: {string.Join(", ", sites)}). "
                     + $"Their own pages are held in this alert. Agents: {named}.",
             }, transaction, cancellationToken: cancellationToken));
     }

@@ -28,6 +28,12 @@ public sealed record NewAlert
     /// <summary>The agent's public network (<c>203.0.113.0/24</c>), when known: alerts of one network and cause are grouped.</summary>
     public string? Network { get; init; }
 
-    /// <summary>How long the firing notification waits before it is sent, so that alerts of one network can be grouped.</summary>
+    /// <summary>The agent's router model (its UPnP gateway's name), when known: alerts of one model and cause are grouped.</summary>
+    public string? Router { get; init; }
+
+    /// <summary>The PBX or server the probe reaches (host:port), for probes that reach one: alerts of one target and cause are grouped.</summary>
+    public string? Target { get; init; }
+
+    /// <summary>How long the firing notification waits before it is sent, so that alerts of one network, router model or target can be grouped.</summary>
     public TimeSpan HoldFor { get; init; }
 }

@@ -26,6 +26,11 @@ public sealed class AlertEvaluator(
             {
                 await correlation.RecordNetworkAsync(o.AgentId, o.SiteId, network, cancellationToken);
             }
+
+            if (RouterModel.Of(o.Facts) is { } router)
+            {
+                await correlation.RecordRouterAsync(o.AgentId, o.SiteId, router, cancellationToken);
+            }
         }
 
         // A batch holds many sites: their policies are read side by side, not one round trip after the other.
@@ -110,9 +115,16 @@ public sealed class AlertEvaluator(
                     Description = $"Probe {probeId} ({kind} {target}) of agent {agentId} at site {siteId} is flapping: {reason}. Regression pages for it wait until it settles.",
                 }
                 : RuleAlert(policy.Rules!.First(r => r.Id == cause), neverMet, reason, siteId, agentId, probeId, kind, target);
-            if (options.Value.GroupThreshold > 0 && await session.AgentNetworkAsync() is { } network)
+            if (options.Value.GroupThreshold > 0)
             {
-                alert = alert with { Network = network, HoldFor = options.Value.GroupWait };
+                // Its scopes: held for the group wait when any is known, so that a burst in one of them is told once.
+                var (network, router) = await session.AgentScopesAsync();
+                var service = ServiceTarget.Of(kind, target);
+                alert = alert with { Network = network, Router = router, Target = service };
+                if (network is not null || router is not null || service is not null)
+                {
+                    alert = alert with { HoldFor = options.Value.GroupWait };
+                }
             }
 
             if (await session.OpenAlertAsync(alert, channels.All) is { } id)
@@ -129,7 +141,7 @@ public sealed class AlertEvaluator(
         Id = id, Fingerprint = alert.Fingerprint, Alertname = alert.Alertname, SiteId = alert.SiteId, AgentId = alert.AgentId,
         ProbeId = alert.ProbeId, RuleId = alert.RuleId, Cause = alert.Cause, Class = alert.Class, Severity = alert.Severity,
         State = AlertStates.Firing, Summary = alert.Summary, Description = alert.Description, StartedAt = now, UpdatedAt = now,
-        LastNotifiedAt = now, Notifications = 1, Network = alert.Network,
+        LastNotifiedAt = now, Notifications = 1, Network = alert.Network, Router = alert.Router, Target = alert.Target,
     };
 
     private static NewAlert RuleAlert(PolicyRule rule, bool neverMet, string reason, string siteId, string agentId, string probeId, string kind, string target) => new()

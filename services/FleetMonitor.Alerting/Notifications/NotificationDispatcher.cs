@@ -86,8 +86,8 @@ public sealed partial class NotificationDispatcher(
                 return;
             }
 
-            // An alert of a group is told through the group's alert; a first page of an alert with a known network
-            // may found or join one.
+            // An alert of a group is told through the group's alert; a first page of an alert with a known network,
+            // PBX target or router model may found or join one.
             var group = alert.GroupId ?? (notification.Action == "firing" && options.Value.GroupThreshold > 0
                 ? await correlation.GroupAsync(alert, options.Value.GroupThreshold, options.Value.GroupWait, channels.All, cancellationToken)
                 : null);

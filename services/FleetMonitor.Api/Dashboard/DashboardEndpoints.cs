@@ -17,6 +17,7 @@ public static class DashboardEndpoints
         var style = DashboardAsset.Load("app.css", "text/css; charset=utf-8");
         var alerts = (Page: DashboardAsset.Load("alerts.html", "text/html; charset=utf-8"), Script: DashboardAsset.Load("alerts.js", "text/javascript; charset=utf-8"), Style: DashboardAsset.Load("alerts.css", "text/css; charset=utf-8"));
 
+        var silences = (Page: DashboardAsset.Load("silences.html", "text/html; charset=utf-8"), Script: DashboardAsset.Load("silences.js", "text/javascript; charset=utf-8"));
         var control = (Page: DashboardAsset.Load("control.html", "text/html; charset=utf-8"), Script: DashboardAsset.Load("control.js", "text/javascript; charset=utf-8"), Style: DashboardAsset.Load("control.css", "text/css; charset=utf-8"));
 
         var group = routes.MapGroup("/").WithTags("Dashboard").ExcludeFromDescription().RequireViewer();
@@ -28,6 +29,8 @@ public static class DashboardEndpoints
         group.MapGet("/alerts", Serve(alerts.Page));
         group.MapGet("/dashboard/alerts.js", Serve(alerts.Script));
         group.MapGet("/dashboard/alerts.css", Serve(alerts.Style));
+        group.MapGet("/silences", Serve(silences.Page));
+        group.MapGet("/dashboard/silences.js", Serve(silences.Script));
         group.MapGet("/control", Serve(control.Page));
         group.MapGet("/dashboard/control.js", Serve(control.Script));
         group.MapGet("/dashboard/control.css", Serve(control.Style));

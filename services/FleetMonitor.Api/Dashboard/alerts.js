@@ -1,8 +1,15 @@
-// Alerts (filter, acknowledge, resolve, details) and the site policy editor. Talks to /api/alerts and /api/policies;
+// Alerts (filter, acknowledge, resolve, details, silenced or a link to silence one) and the site policy editor. Talks to /api/alerts and /api/policies;
 // every value from the server goes into the page as text, never as markup.
 "use strict";
 
 const $ = (id) => document.getElementById(id);
+
+// A time with its zone, in the browser's zone ("30 Nov 2026, 12:00:00 GMT+1").
+function formatTime(value) {
+  return new Date(value).toLocaleString(undefined, {
+    year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", second: "2-digit", timeZoneName: "short",
+  });
+}
 
 function cell(row, text) {
   const td = document.createElement("td");
@@ -47,20 +54,24 @@ async function loadAlerts(message) {
   body.replaceChildren();
   for (const alert of alerts) {
     const row = document.createElement("tr");
-    row.className = alert.state;
-    cell(row, alert.state);
+    row.className = alert.silencedBy ? `${alert.state} silenced` : alert.state;
+    row.dataset.alert = alert.id;
+    row.dataset.state = alert.state;
+    row.dataset.silenced = alert.silencedBy ? "true" : "false";
+    cell(row, alert.silencedBy ? `${alert.state} · silenced` : alert.state).title = alert.silencedBy ? `Notifications held back by silence ${alert.silencedBy}` : "";
     cell(row, alert.class);
     cell(row, alert.severity);
     cell(row, alert.siteId);
     cell(row, alert.agentId);
     cell(row, alert.probeId);
     cell(row, alert.cause);
-    cell(row, new Date(alert.startedAt).toLocaleString());
+    cell(row, formatTime(alert.startedAt));
     cell(row, alert.summary);
     const actions = cell(row, "");
     actions.appendChild(button("Details", () => showDetails(alert.id)));
     if (alert.state === "firing") actions.appendChild(button("Acknowledge", () => act(alert.id, "acknowledge")));
     if (alert.state !== "resolved") actions.appendChild(button("Resolve", () => act(alert.id, "resolve")));
+    if (alert.state !== "resolved" && !alert.silencedBy) actions.appendChild(silenceLink(alert));
     body.appendChild(row);
   }
   $("alerts-status").textContent = `${typeof message === "string" ? message + " · " : ""}${alerts.length} alert(s)`;
@@ -72,6 +83,19 @@ function button(text, onClick) {
   b.textContent = text;
   b.addEventListener("click", onClick);
   return b;
+}
+
+// To the silences page, with this alert's site, agent, probe and cause filled in.
+function silenceLink(alert) {
+  const a = document.createElement("a");
+  a.className = "silence-link";
+  a.textContent = "Silence…";
+  const query = new URLSearchParams();
+  for (const [name, value] of [["site", alert.siteId], ["agent", alert.agentId], ["probe", alert.probeId], ["cause", alert.cause]]) {
+    if (value) query.set(name, value);
+  }
+  a.href = `/silences?${query}`;
+  return a;
 }
 
 async function act(id, action) {
@@ -93,7 +117,7 @@ async function showDetails(id) {
   const history = $("details-history");
   history.replaceChildren(...details.history.map((h) => {
     const li = document.createElement("li");
-    li.textContent = `${new Date(h.at).toLocaleString()} ${h.event}${h.actor ? " by " + h.actor : ""}${h.detail ? ": " + h.detail : ""}`;
+    li.textContent = `${formatTime(h.at)} ${h.event}${h.actor ? " by " + h.actor : ""}${h.detail ? ": " + h.detail : ""}`;
     return li;
   }));
   const deliveries = $("details-deliveries");
@@ -120,7 +144,7 @@ async function loadPolicy(event) {
   $("policy-text").dataset.version = current.version;
   $("policy-info").textContent = current.isDefault
     ? "This site uses the default policy (not saved yet)."
-    : `Version ${current.version}, saved ${new Date(current.createdAt).toLocaleString()}${current.createdBy ? " by " + current.createdBy : ""}.`;
+    : `Version ${current.version}, saved ${formatTime(current.createdAt)}${current.createdBy ? " by " + current.createdBy : ""}.`;
 }
 
 async function sendPolicy(save) {

@@ -48,7 +48,7 @@ public static class SilenceEndpoints
     }
 
     private static async Task<Results<Created<SilenceResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(
-        HttpRequest request, SilenceStore silences, AuditLog audit, TimeProvider timeProvider, CancellationToken cancellationToken)
+        HttpRequest request, SilenceStore silences, AlertStore alerts, AuditLog audit, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
         if (!request.HasJsonContentType())
         {
@@ -87,7 +87,14 @@ public static class SilenceEndpoints
         };
         await silences.CreateAsync(silence, cancellationToken);
         await audit.RecordAsync(request.HttpContext.User, "silence.create", $"silence:{silence.Id}", null, silence, cancellationToken);
-        return TypedResults.Created($"/api/silences/{silence.Id}", new SilenceResponse(silence, SilenceSchedule.IsActive(silence, now)));
+        var active = SilenceSchedule.IsActive(silence, now);
+        if (active)
+        {
+            // Open alerts it matches show as silenced now; Alerting's refresher lifts that when the silence stops applying.
+            await alerts.MarkSilencedByAsync(silence, cancellationToken);
+        }
+
+        return TypedResults.Created($"/api/silences/{silence.Id}", new SilenceResponse(silence, active));
     }
 
     private static async Task<Results<Ok<SilenceResponse>, ProblemHttpResult>> ExpireAsync(

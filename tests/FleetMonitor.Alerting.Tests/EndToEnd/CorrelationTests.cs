@@ -11,7 +11,8 @@ namespace FleetMonitor.Alerting.Tests.EndToEnd;
 /// <summary>
 /// 200 agents behind one public network (their NAT probes observe addresses in 203.0.113.0/24) fail the same rule at
 /// once: RabbitMQ → the Alerting process → PostgreSQL → one grouped page at the webhook naming the network and the
-/// counts, none of the 200 pages of their own; when they recover, one resolve.
+/// counts, none of the 200 pages of their own; when they recover, one resolve. Agents failing one PBX target, and agents
+/// behind one router model (their UPnP probes' gateway name), are grouped the same way.
 /// </summary>
 public sealed class CorrelationTests
 {
@@ -24,7 +25,8 @@ public sealed class CorrelationTests
         await using var vhost = await RabbitMqVhost.CreateAsync();
         await using var database = await TestDatabase.CreateAsync(StorageDialect.PostgreSql);
         var settings = WebhookPayloads.Settings(receiver);
-        settings["Alerting:GroupWait"] = "00:00:05";
+        // Long enough for the 200 alerts to open on a loaded machine before the first of them is due.
+        settings["Alerting:GroupWait"] = "00:00:10";
         var (alerting, _) = await AlertingProcess.StartAsync(vhost, database, settings);
         await using var _alerting = alerting;
         await using var agent = await AgentPublisher.ConnectAsync(vhost);
@@ -70,6 +72,97 @@ public sealed class CorrelationTests
         await Eventually.WaitAsync(() => CountAsync(database, "SELECT count(*) FROM alerts WHERE state <> 'resolved'"), n => n == 0, TimeSpan.FromSeconds(60), "every alert resolved");
         await Eventually.WaitAsync(() => CountAsync(database, "SELECT count(*) FROM alert_notifications WHERE status = 'pending'"), n => n == 0, TimeSpan.FromSeconds(60), "every notification settled");
         Assert.Equal([("firing", page.AlertId), ("resolved", page.AlertId)], Payloads(receiver).Select(p => (p.Action, p.AlertId)));
+    }
+
+    [Fact]
+    public async Task Agents_failing_one_pbx_target_or_behind_one_router_model_give_one_grouped_notification_each()
+    {
+        const int PerScope = 12;
+        const string Pbx = "pbx.shared.example.net:5060";
+        const string Router = "FRITZ!Box 7590";
+        await using var receiver = await HttpReceiver.StartAsync();
+        await using var vhost = await RabbitMqVhost.CreateAsync();
+        await using var database = await TestDatabase.CreateAsync(StorageDialect.PostgreSql);
+        var settings = WebhookPayloads.Settings(receiver);
+        settings["Alerting:GroupWait"] = "00:00:10";
+        var (alerting, _) = await AlertingProcess.StartAsync(vhost, database, settings);
+        await using var _alerting = alerting;
+        await using var agent = await AgentPublisher.ConnectAsync(vhost);
+
+        // Twelve agents in different homes (nothing known about their networks or routers) fail the same PBX; twelve
+        // behind the same router model fail each their own PBX; two behind another model fail too, each alone.
+        var pbxAgents = Enumerable.Range(0, PerScope).Select(i => $"pbx-agent-{i:00}").ToList();
+        var routerAgents = Enumerable.Range(0, PerScope).Select(i => (Agent: $"fritz-agent-{i:00}", Router)).ToList();
+        var lone = new[] { ("archer-agent-0", "Archer C7"), ("archer-agent-1", "Archer C7") };
+        foreach (var agentId in pbxAgents)
+        {
+            await agent.PublishAsync(Batch(agentId, [.. Enumerable.Range(1, 3).Select(run => Results.Make(agentId, "pbx-tcp", "tcp", run, ProbeOutcome.Failed, target: Pbx))]));
+        }
+
+        foreach (var (agentId, router) in routerAgents.Concat(lone))
+        {
+            var upnp = Results.Make(agentId, "upnp", "upnp", 0, ProbeOutcome.Ok, findings: [], target: "ssdp") with
+            {
+                Facts = new Dictionary<string, string> { ["igd_name"] = router, ["igd_server"] = "Linux/6.1 UPnP/1.1 MiniUPnPd/2.3.3" },
+            };
+            await agent.PublishAsync(Batch(agentId, [upnp, .. Enumerable.Range(1, 3).Select(run => Results.Make(agentId, "pbx-tcp", "tcp", run, ProbeOutcome.Failed, target: $"pbx.{agentId}.example.net:5060"))]));
+        }
+
+        await Eventually.WaitAsync(() => CountAsync(database, "SELECT count(*) FROM alerts WHERE group_id IS NOT NULL"), n => n == 2 * PerScope, TimeSpan.FromSeconds(120), "both scopes' alerts grouped");
+        await Eventually.WaitAsync(() => Task.FromResult(Payloads(receiver)), p => p.Count(x => x.Alertname == "FleetMonitorPolicyNeverMet") == lone.Length, TimeSpan.FromSeconds(60), "the two lone agents paged");
+        await Eventually.WaitAsync(() => CountAsync(database, "SELECT count(*) FROM alert_notifications WHERE status = 'pending'"), n => n == 0, TimeSpan.FromSeconds(60), "every notification settled");
+
+        var pages = Payloads(receiver);
+        Assert.All(pages, p => Assert.Equal(("firing", "tcp-path"), (p.Action, p.Cause)));
+        var target = Assert.Single(pages, p => p.Alertname == "FleetMonitorTargetOutage");
+        Assert.Equal($"target {Pbx}", target.Agent);
+        AssertCounted(target, $"reaching the PBX or server {Pbx}", $"against {Pbx}");
+        var model = Assert.Single(pages, p => p.Alertname == "FleetMonitorRouterModelFailure");
+        Assert.Equal($"router {Router}", model.Agent);
+        AssertCounted(model, $"behind routers of the model {Router}", $"with router {Router}");
+        // They never passed: each lone agent's own alert is a "never met" one.
+        Assert.Equal(["archer-agent-0", "archer-agent-1"], pages.Where(p => p.Alertname == "FleetMonitorPolicyNeverMet").Select(p => p.Agent).Order());
+        Assert.Equal(4, pages.Count);
+        await using (var db = await database.Database.OpenAsync(CancellationToken.None))
+        {
+            Assert.Equal(2 * PerScope, await db.ExecuteScalarAsync<long>("SELECT count(*) FROM alert_notifications WHERE status = 'grouped'"));
+            var descriptions = (await db.QueryAsync<(string Alertname, string Description)>(
+                "SELECT alertname, description FROM alerts WHERE alertname IN ('FleetMonitorTargetOutage', 'FleetMonitorRouterModelFailure')")).ToDictionary(r => r.Alertname, r => r.Description);
+            Assert.StartsWith($"{PerScope} agents reaching the PBX or server {Pbx} fail tcp-path together (by site: site-a: {PerScope})", descriptions["FleetMonitorTargetOutage"], StringComparison.Ordinal);
+            Assert.StartsWith($"{PerScope} agents behind routers of the model {Router} fail tcp-path together (by site: site-a: {PerScope})", descriptions["FleetMonitorRouterModelFailure"], StringComparison.Ordinal);
+            Assert.Contains("pbx-agent-00, pbx-agent-01", descriptions["FleetMonitorTargetOutage"], StringComparison.Ordinal);
+            Assert.Equal(PerScope, await db.ExecuteScalarAsync<long>(
+                "SELECT count(*) FROM alerts m JOIN alerts g ON g.id = m.group_id WHERE g.alertname = 'FleetMonitorRouterModelFailure' AND m.router = @Router", new { Router }));
+        }
+
+        // They recover: the members resolve quietly, each group and each lone agent once.
+        foreach (var agentId in pbxAgents)
+        {
+            await agent.PublishAsync(Batch(agentId, [.. Enumerable.Range(4, 2).Select(run => Results.Make(agentId, "pbx-tcp", "tcp", run, ProbeOutcome.Ok, target: Pbx))]));
+        }
+
+        foreach (var (agentId, _) in routerAgents.Concat(lone))
+        {
+            await agent.PublishAsync(Batch(agentId, [.. Enumerable.Range(4, 2).Select(run => Results.Make(agentId, "pbx-tcp", "tcp", run, ProbeOutcome.Ok, target: $"pbx.{agentId}.example.net:5060"))]));
+        }
+
+        await Eventually.WaitAsync(() => CountAsync(database, "SELECT count(*) FROM alerts WHERE state <> 'resolved'"), n => n == 0, TimeSpan.FromSeconds(120), "every alert resolved");
+        await Eventually.WaitAsync(() => Task.FromResult(Payloads(receiver)), p => p.Count(x => x.Action == "resolved") == 4, TimeSpan.FromSeconds(60), "four resolves");
+        await Eventually.WaitAsync(() => CountAsync(database, "SELECT count(*) FROM alert_notifications WHERE status = 'pending'"), n => n == 0, TimeSpan.FromSeconds(60), "every notification settled");
+        var all = Payloads(receiver);
+        var received = string.Join("; ", all.Select(p => $"{p.Action} {p.Alertname} {p.Agent} {p.AlertId}"));
+        Assert.True(all.Count == 8, received);
+        Assert.True(pages.Select(p => p.AlertId).Order().SequenceEqual(all.Where(p => p.Action == "resolved").Select(p => p.AlertId).Order()), received);
+    }
+
+    private static void AssertCounted(Page page, string scope, string shortScope)
+    {
+        var counted = Regex.Match(page.Description, $@"^(\d+) agents {Regex.Escape(scope)} fail tcp-path together \(by site: site-a: (\d+)\)");
+        Assert.True(counted.Success, page.Description);
+        var count = int.Parse(counted.Groups[1].Value, CultureInfo.InvariantCulture);
+        Assert.InRange(count, 10, 12);
+        Assert.Equal(count, int.Parse(counted.Groups[2].Value, CultureInfo.InvariantCulture));
+        Assert.StartsWith($"tcp-path fails on {count} agents {shortScope}", page.Summary, StringComparison.Ordinal);
     }
 
     private static ProbeResultsBatched Batch(string agentId, IReadOnlyList<ProbeCompleted> results) => new()

@@ -30,7 +30,8 @@ public sealed class ReplicaTests
         {
             for (var a = 0; a < Agents; a++)
             {
-                results.Add(Results.Make($"agent-{a:D3}", "pbx-tcp", "tcp", run, run == 0 ? ProbeOutcome.Ok : ProbeOutcome.Failed));
+                // Each agent its own PBX: sixty independent regressions, not one PBX outage grouped into one alert.
+                results.Add(Results.Make($"agent-{a:D3}", "pbx-tcp", "tcp", run, run == 0 ? ProbeOutcome.Ok : ProbeOutcome.Failed, target: $"pbx-{a:D3}.example.net:5060"));
             }
         }
 

@@ -20,6 +20,8 @@ public static class AlertingProcess
             ["Alerting:RetryBaseDelay"] = "00:00:00.200",
             ["Alerting:RetryMaxDelay"] = "00:00:01",
             ["Alerting:DispatchPollInterval"] = "00:00:00.200",
+            // A new alert whose network, router or PBX target is known waits this long for its group (10 s by default).
+            ["Alerting:GroupWait"] = "00:00:01",
             ["Logging:LogLevel:Default"] = "Information",
             ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
             ["Logging:LogLevel:MassTransit"] = "Warning",

@@ -53,6 +53,8 @@ public sealed class RouteTableTests(ApiFixture fixture) : IClassFixture<ApiFixtu
         ["GET /alerts"] = AccessRoles.Viewer,
         ["GET /dashboard/alerts.js"] = AccessRoles.Viewer,
         ["GET /dashboard/alerts.css"] = AccessRoles.Viewer,
+        ["GET /silences"] = AccessRoles.Viewer,
+        ["GET /dashboard/silences.js"] = AccessRoles.Viewer,
         ["GET /control"] = AccessRoles.Viewer,
         ["GET /dashboard/control.js"] = AccessRoles.Viewer,
         ["GET /dashboard/control.css"] = AccessRoles.Viewer,
