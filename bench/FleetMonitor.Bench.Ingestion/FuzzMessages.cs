@@ -7,7 +7,9 @@ namespace FleetMonitor.Bench.Ingestion;
 /// <summary>
 /// Random and mutated agent messages for Ingestion's three consumers (single results, packed results, heartbeats):
 /// from a valid body, flipped and inserted bytes, truncation, wrong types, nulls, huge strings and collections,
-/// deep nesting, out-of-range numbers and times, bad ids, or plain random bytes. Deterministic for a seed.
+/// deep nesting, out-of-range numbers and times, bad ids, or plain random bytes. Deterministic for a seed. Sizes of huge
+/// strings and collections are drawn log-uniformly: every order of magnitude (below, at and far above each limit) as
+/// often as the next, instead of nearly all at the top of the range.
 /// </summary>
 public sealed class FuzzMessages(int seed)
 {
@@ -44,23 +46,50 @@ public sealed class FuzzMessages(int seed)
         return (routingKey, Mutate(valid));
     }
 
-    private ProbeCompleted Result(DateTimeOffset now) => new()
+    /// <summary>
+    /// A valid, unmutated message of agent <c>control-{n}</c> at <c>site-control</c>, to mix among the fuzz: a single
+    /// result, a packed message of five results or a heartbeat (by <paramref name="n"/> modulo 3). Results is how many
+    /// results it carries (0 for a heartbeat).
+    /// </summary>
+    public static (string RoutingKey, byte[] Body, int Results) Control(long n, DateTimeOffset now)
+    {
+        var agentId = $"control-{n}";
+        const string SiteId = "site-control";
+        return (n % 3) switch
+        {
+            0 => ($"result.{SiteId}.tcp", JsonSerializer.SerializeToUtf8Bytes(ValidResult(agentId, SiteId, "probe-0", now), WireFormat.Options), 1),
+            1 => ($"results.{SiteId}", JsonSerializer.SerializeToUtf8Bytes(
+                new ProbeResultsBatched { SchemaVersion = 1, AgentId = agentId, SiteId = SiteId, Results = [.. Enumerable.Range(0, 5).Select(p => ValidResult(agentId, SiteId, $"probe-{p}", now))] },
+                WireFormat.Options), 5),
+            _ => ($"heartbeat.{SiteId}", JsonSerializer.SerializeToUtf8Bytes(
+                new AgentHeartbeatSent { SchemaVersion = 1, AgentId = agentId, SiteId = SiteId, SentAt = now, AgentVersion = "1.0.0", Hostname = "pc" },
+                WireFormat.Options), 0),
+        };
+    }
+
+    private static ProbeCompleted ValidResult(string agentId, string siteId, string probeId, DateTimeOffset startedAt) => new()
     {
         SchemaVersion = 1,
-        Id = Guid.CreateVersion7(now),
-        AgentId = "agent-fuzz",
-        SiteId = "site-fuzz",
-        ProbeId = "probe-" + _random.Next(4),
+        Id = Guid.CreateVersion7(startedAt),
+        AgentId = agentId,
+        SiteId = siteId,
+        ProbeId = probeId,
         ProbeVersion = 1,
         Kind = "tcp",
         Target = "pbx.example.com:5061",
-        StartedAt = now.AddSeconds(-_random.Next(100)),
+        StartedAt = startedAt,
         DurationMs = 3,
         Outcome = ProbeOutcome.Ok,
         Measurements = new Dictionary<string, double> { ["connect_ms"] = 3 },
         Facts = new Dictionary<string, string> { ["remote_address"] = "192.0.2.1" },
         Findings = [],
     };
+
+    private ProbeCompleted Result(DateTimeOffset now) => ValidResult("agent-fuzz", "site-fuzz", "probe-" + _random.Next(4), now.AddSeconds(-_random.Next(100)));
+
+    /// <summary>A whole number from <paramref name="min"/> to <paramref name="max"/>, uniform in its logarithm.</summary>
+    private int LogUniform(int min, int max) =>
+        (int)Math.Round(Math.Exp(Math.Log(min) + (_random.NextDouble() * (Math.Log(max) - Math.Log(min)))));
 
     private byte[] Mutate(byte[] valid)
     {
@@ -89,10 +118,10 @@ public sealed class FuzzMessages(int seed)
                 return Encoding.UTF8.GetBytes(SetProperty(text, Keys[_random.Next(Keys.Length)], Values[_random.Next(Values.Length)]));
             case 4:
                 // A huge string (bounded by the broker's 1 MiB limit).
-                return Encoding.UTF8.GetBytes(SetProperty(text, Keys[_random.Next(Keys.Length)], "\"" + new string('x', _random.Next(1, 300_000)) + "\""));
+                return Encoding.UTF8.GetBytes(SetProperty(text, Keys[_random.Next(Keys.Length)], "\"" + new string('x', LogUniform(1, 300_000)) + "\""));
             case 5:
                 // A huge collection.
-                var count = _random.Next(100, 5000);
+                var count = LogUniform(100, 5000);
                 var big = _random.Next(2) == 0
                     ? "{" + string.Join(',', Enumerable.Range(0, count).Select(i => $"\"k{i}\":\"v\"")) + "}"
                     : "[" + string.Join(',', Enumerable.Range(0, count).Select(i => $"\"f.c{i}\"")) + "]";

@@ -26,7 +26,11 @@ internal sealed class IngestionService : IAsyncDisposable
 
     public int ProcessId => _process.Id;
 
-    public static async Task<IngestionService> StartAsync(BenchEnvironment environment)
+    /// <summary>Where its HTTP endpoints (/health, /metrics) answer.</summary>
+    public Uri Address => _http.BaseAddress ?? throw new InvalidOperationException("not started");
+
+    /// <summary>Starts it; <paramref name="settings"/> are further configuration keys (<c>Section__Key</c>, as environment variables).</summary>
+    public static async Task<IngestionService> StartAsync(BenchEnvironment environment, IReadOnlyDictionary<string, string>? settings = null)
     {
         // The Ingestion built with the benchmark (a project reference: its runtimeconfig and deps come along).
         var dll = Path.Combine(AppContext.BaseDirectory, "FleetMonitor.Ingestion.dll");
@@ -50,6 +54,11 @@ internal sealed class IngestionService : IAsyncDisposable
         start.Environment["Bus__VirtualHost"] = environment.Vhost;
         start.Environment["Bus__Username"] = BenchEnvironment.User;
         start.Environment["Bus__Password"] = BenchEnvironment.Password;
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
+        }
+
         var service = new IngestionService(Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start"));
         try
         {

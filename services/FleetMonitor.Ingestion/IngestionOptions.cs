@@ -23,6 +23,13 @@ public sealed class IngestionOptions
     [Range(1, 65_535)]
     public int PrefetchCount { get; set; } = 1000;
 
+    /// <summary>
+    /// Heartbeats recorded at the same time (the broker sends four times as many ahead); the schedule-status reader, a
+    /// second reader of the same heartbeats, takes half as many.
+    /// </summary>
+    [Range(2, 1_000)]
+    public int HeartbeatConcurrency { get; set; } = 16;
+
     /// <summary>Oldest start time accepted, so that a wrong agent clock cannot create far-away partitions.</summary>
     public TimeSpan MaxResultAge { get; set; } = TimeSpan.FromDays(30);
 

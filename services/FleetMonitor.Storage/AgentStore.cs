@@ -71,7 +71,8 @@ public sealed class AgentStore(Database database, TimeProvider timeProvider)
             heartbeat.Hostname,
             heartbeat.AgentVersion,
             Now = now,
-            heartbeat.SentAt,
+            // In UTC: PostgreSQL's timestamptz takes no other offset, and SQLite compares the text.
+            SentAt = heartbeat.SentAt.ToUniversalTime(),
             heartbeat.OutboxBacklog,
         }, transaction, cancellationToken: cancellationToken));
         await transaction.CommitAsync(cancellationToken);

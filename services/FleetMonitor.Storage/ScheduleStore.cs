@@ -171,7 +171,8 @@ public sealed class ScheduleStore(Database database, TimeProvider timeProvider)
             heartbeat.SiteId,
             heartbeat.AppliedScheduleVersion,
             heartbeat.ScheduleError,
-            heartbeat.SentAt,
+            // In UTC: PostgreSQL's timestamptz takes no other offset, and SQLite compares the text.
+            SentAt = heartbeat.SentAt.ToUniversalTime(),
         }, cancellationToken: cancellationToken));
     }
 

@@ -52,12 +52,14 @@ public sealed class ReflectorHostTests
         using var socket = Socket();
         for (var i = 0u; i < 20; i++)
             await socket.SendToAsync(Packet(172, i), SocketFlags.None, echo);
-        var replies = await UdpReplies.CountAsync(socket);
+        const string Dropped = "fleetmonitor_reflector_echo_dropped_total{reason=\"rate_limited\"}";
+        var replies = await UdpReplies.CountAsync(
+            socket, 5, async () => MetricsPage.Delta(before, await MetricsPage.ReadAsync(client, "fleetmonitor_reflector_"), Dropped) >= 15);
 
         // A burst of 5; at 0.1 packet/s nothing refills during the test.
         Assert.Equal(5, replies);
         var after = await MetricsPage.ReadAsync(client, "fleetmonitor_reflector_");
-        Assert.Equal(15, MetricsPage.Delta(before, after, "fleetmonitor_reflector_echo_dropped_total{reason=\"rate_limited\"}"));
+        Assert.Equal(15, MetricsPage.Delta(before, after, Dropped));
     }
 
     [Fact]

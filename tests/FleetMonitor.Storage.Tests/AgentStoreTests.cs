@@ -32,6 +32,34 @@ public sealed class AgentStoreTests
     [Theory]
     [InlineData(StorageDialect.Sqlite)]
     [InlineData(StorageDialect.PostgreSql)]
+    public async Task A_heartbeat_sent_with_a_UTC_offset_is_recorded_at_its_instant(StorageDialect dialect)
+    {
+        await using var db = await TestDatabase.CreateAsync(dialect);
+        var time = new FakeTimeProvider(T0);
+        var agents = new AgentStore(db.Database, time);
+        var schedules = new ScheduleStore(db.Database, time);
+
+        // 12:00+02:00 is 10:00 UTC; the next heartbeat, 10:00:30 UTC, is the newer one whatever the offsets.
+        var east = Heartbeat(T0.ToOffset(TimeSpan.FromHours(2)), "1.0.0", backlog: 1);
+        await agents.RecordHeartbeatAsync(east, CancellationToken.None);
+        await schedules.RecordAgentStatusAsync(east, CancellationToken.None);
+        Assert.Equal(T0, (await agents.GetAsync("agent-9", CancellationToken.None))!.LastHeartbeatAt);
+        Assert.Equal(T0, Assert.Single(await schedules.ListAgentStatusAsync("home-42", CancellationToken.None)).ReportedAt);
+
+        var later = Heartbeat(T0.AddSeconds(30), "1.1.0", backlog: 0) with { AppliedScheduleVersion = 2 };
+        await agents.RecordHeartbeatAsync(later, CancellationToken.None);
+        await schedules.RecordAgentStatusAsync(later, CancellationToken.None);
+        var agent = await agents.GetAsync("agent-9", CancellationToken.None);
+        Assert.Equal("1.1.0", agent!.AgentVersion);
+        Assert.Equal(T0.AddSeconds(30), agent.LastHeartbeatAt);
+        var status = Assert.Single(await schedules.ListAgentStatusAsync("home-42", CancellationToken.None));
+        Assert.Equal(2, status.AppliedVersion);
+        Assert.Equal(T0.AddSeconds(30), status.ReportedAt);
+    }
+
+    [Theory]
+    [InlineData(StorageDialect.Sqlite)]
+    [InlineData(StorageDialect.PostgreSql)]
     public async Task Sites_are_created_once(StorageDialect dialect)
     {
         await using var db = await TestDatabase.CreateAsync(dialect);

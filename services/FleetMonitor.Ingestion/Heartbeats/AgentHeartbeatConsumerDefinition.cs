@@ -1,6 +1,7 @@
 using FleetMonitor.Contracts;
 using FleetMonitor.Ingestion.Results;
 using MassTransit;
+using Microsoft.Extensions.Options;
 
 namespace FleetMonitor.Ingestion.Heartbeats;
 
@@ -9,10 +10,13 @@ public sealed class AgentHeartbeatConsumerDefinition : ConsumerDefinition<AgentH
 {
     public const string QueueName = "ingestion-heartbeats";
 
-    public AgentHeartbeatConsumerDefinition()
+    private readonly int _concurrency;
+
+    public AgentHeartbeatConsumerDefinition(IOptions<IngestionOptions> options)
     {
+        _concurrency = options.Value.HeartbeatConcurrency;
         EndpointName = QueueName;
-        ConcurrentMessageLimit = 16;
+        ConcurrentMessageLimit = _concurrency;
     }
 
     protected override void ConfigureConsumer(
@@ -20,6 +24,6 @@ public sealed class AgentHeartbeatConsumerDefinition : ConsumerDefinition<AgentH
         IConsumerConfigurator<AgentHeartbeatConsumer> consumerConfigurator,
         IRegistrationContext context)
     {
-        endpointConfigurator.ConfigureAgentEndpoint(64, WireFormat.HeartbeatRoutingPrefix + ".#");
+        endpointConfigurator.ConfigureAgentEndpoint(4 * _concurrency, WireFormat.HeartbeatRoutingPrefix + ".#");
     }
 }

@@ -1,6 +1,7 @@
 using FleetMonitor.Contracts;
 using FleetMonitor.Ingestion.Results;
 using MassTransit;
+using Microsoft.Extensions.Options;
 
 namespace FleetMonitor.Ingestion.Identity;
 
@@ -9,10 +10,13 @@ public sealed class AgentScheduleStatusConsumerDefinition : ConsumerDefinition<A
 {
     public const string QueueName = "ingestion-schedule-status";
 
-    public AgentScheduleStatusConsumerDefinition()
+    private readonly int _concurrency;
+
+    public AgentScheduleStatusConsumerDefinition(IOptions<IngestionOptions> options)
     {
+        _concurrency = options.Value.HeartbeatConcurrency / 2;
         EndpointName = QueueName;
-        ConcurrentMessageLimit = 8;
+        ConcurrentMessageLimit = _concurrency;
     }
 
     protected override void ConfigureConsumer(
@@ -20,6 +24,6 @@ public sealed class AgentScheduleStatusConsumerDefinition : ConsumerDefinition<A
         IConsumerConfigurator<AgentScheduleStatusConsumer> consumerConfigurator,
         IRegistrationContext context)
     {
-        endpointConfigurator.ConfigureAgentEndpoint(32, WireFormat.HeartbeatRoutingPrefix + ".#");
+        endpointConfigurator.ConfigureAgentEndpoint(4 * _concurrency, WireFormat.HeartbeatRoutingPrefix + ".#");
     }
 }

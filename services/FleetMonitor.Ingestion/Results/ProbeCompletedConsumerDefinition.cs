@@ -53,6 +53,11 @@ internal static class AgentEndpointConfiguration
             r.Exponential(5, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(500));
         });
 
+        // Agents are no MassTransit senders and nothing subscribes to Fault<T> of their messages: a rejected message goes
+        // to the error queue and is counted, without a second publish carrying the whole message to an exchange no queue
+        // is bound to.
+        endpoint.PublishFaults = false;
+
         if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbit)
         {
             // Replicated on a RabbitMQ cluster (Raft): a broker node lost takes no agent message with it.

@@ -57,6 +57,10 @@ public sealed class InvalidMessageTests
         Assert.Equal(malformed.Length, IngestionMetrics.RejectedCount("ingestion-results", "malformed") - malformedBefore);
         Assert.Equal(invalid.Length, IngestionMetrics.RejectedCount("ingestion-results", "invalid") - invalidBefore);
 
+        // Agents are no MassTransit senders and nobody subscribes to Fault<T> of their messages: the rejected ones were
+        // not published again as faults (MassTransit would have made a fault exchange for them).
+        Assert.DoesNotContain(await vhost.ExchangeNamesAsync(), name => name.Contains("Fault", StringComparison.Ordinal));
+
         // The counter is on the service's own /metrics page, as Prometheus scrapes it.
         using var http = new HttpClient { BaseAddress = ingestion.Address };
         var metrics = await http.GetStringAsync("/metrics");

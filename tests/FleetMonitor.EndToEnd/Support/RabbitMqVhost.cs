@@ -75,6 +75,10 @@ public sealed class RabbitMqVhost : IAsyncDisposable
             .SingleOrDefault();
     }
 
+    /// <summary>The names of this vhost's exchanges.</summary>
+    public async Task<IReadOnlyList<string>> ExchangeNamesAsync() =>
+        (await CtlAsync("list_exchanges", "-p", Name, "name")).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
     /// <summary>A queue's type (classic, quorum, stream).</summary>
     public async Task<string> QueueTypeAsync(string queue)
     {

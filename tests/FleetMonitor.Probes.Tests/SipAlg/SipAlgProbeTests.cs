@@ -3,8 +3,8 @@ using System.Net.Sockets;
 using FleetMonitor.Contracts;
 using FleetMonitor.Probes.SipAlg;
 using FleetMonitor.Probes.Tests.Sip;
+using FleetMonitor.Probes.Tests.Support;
 using FleetMonitor.Protocols.SipAlg;
-using Microsoft.Extensions.Time.Testing;
 
 namespace FleetMonitor.Probes.Tests.SipAlg;
 
@@ -105,24 +105,26 @@ public sealed class SipAlgProbeTests
     [Fact]
     public async Task INVITE_is_retransmitted_on_timer_A_doubling_past_T2()
     {
-        var clock = new FakeTimeProvider();
+        var timeout = TimeSpan.FromSeconds(30);
+        // Timer A's; not the probe's deadline.
+        var clock = new TimerRecordingTimeProvider(due => due < timeout);
         var probe = new SipAlgProbe(clock);
         await using var mirror = new FakeUdpSipPeer((_, _) => []);
         var request = new ProbeRequest
         {
             Target = $"127.0.0.1:{mirror.Port}",
-            Timeout = TimeSpan.FromSeconds(30),
+            Timeout = timeout,
             Parameters = new Dictionary<string, string> { ["transports"] = "udp", ["ports"] = $"{mirror.Port}" },
         };
 
         var run = probe.RunAsync(request, CancellationToken.None);
-        await ArrivedAsync(mirror, 1);
         var expected = 1;
         foreach (var interval in new[] { 500, 1000, 2000, 4000, 8000 })
         {
-            await Task.Delay(50);
+            // After each transmission the probe arms timer A for the interval; nothing is sent before it fires.
+            Assert.Equal(TimeSpan.FromMilliseconds(interval), await clock.NextTimerAsync());
+            await ArrivedAsync(mirror, expected);
             clock.Advance(TimeSpan.FromMilliseconds(interval - 1));
-            await Task.Delay(50);
             Assert.True(mirror.Received == expected, $"retransmitted before {interval} ms");
             clock.Advance(TimeSpan.FromMilliseconds(1));
             await ArrivedAsync(mirror, ++expected);
@@ -195,7 +197,8 @@ public sealed class SipAlgProbeTests
 
     private static async Task ArrivedAsync(FakeUdpSipPeer peer, int count)
     {
-        for (var i = 0; i < 200 && peer.Received < count; i++)
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (peer.Received < count && waited.Elapsed < TimeSpan.FromSeconds(60))
             await Task.Delay(10);
         Assert.True(peer.Received >= count, $"{count} datagrams should have arrived, {peer.Received} did");
     }

@@ -115,11 +115,13 @@ public sealed class StunServerHostTests
 
         for (var i = 0; i < 20; i++)
             await socket.SendToAsync(StunRequestHandlerTests.Request().ToArray(), SocketFlags.None, new IPEndPoint(IPAddress.Loopback, ports.Primary));
-        var replies = await UdpReplies.CountAsync(socket);
+        const string Dropped = "fleetmonitor_reflector_stun_dropped_total{reason=\"rate_limited\"}";
+        var replies = await UdpReplies.CountAsync(
+            socket, 5, async () => MetricsPage.Delta(before, await MetricsPage.ReadAsync(client, "fleetmonitor_reflector_stun_"), Dropped) >= 15);
 
         Assert.Equal(5, replies);
         var after = await MetricsPage.ReadAsync(client, "fleetmonitor_reflector_stun_");
-        Assert.Equal(15, MetricsPage.Delta(before, after, "fleetmonitor_reflector_stun_dropped_total{reason=\"rate_limited\"}"));
+        Assert.Equal(15, MetricsPage.Delta(before, after, Dropped));
     }
 
     [Fact]

@@ -9,7 +9,7 @@ namespace FleetMonitor.Reflector.Tests.Support;
 /// </summary>
 internal sealed class ReflectorProcess : IAsyncDisposable
 {
-    private static readonly TimeSpan StartLimit = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan StartLimit = TimeSpan.FromSeconds(120);
 
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _output = new();
