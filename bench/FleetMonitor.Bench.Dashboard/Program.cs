@@ -86,12 +86,13 @@ try
 
     Log($"  total {weight.Sum(w => w.Bytes):N0}; assets alone {weight.Take(3).Sum(w => w.Bytes):N0}");
 
+    const string BreakdownName = "fleet breakdown";
     var history = Enumerable.Range(0, shape.Agents).Where(shape.HasHistory).ToArray();
     var random = new Random(7);
     var endpoints = new (string Name, Func<string> Path)[]
     {
         ("fleet overview (dashboard's)", () => DashboardRequests.Overview),
-        ("fleet breakdown", () => "/api/fleet/breakdown"),
+        (BreakdownName, () => "/api/fleet/breakdown"),
         ("filtered problem list", () => FilteredProblems(random, shape)),
         ("agent history (200 results)", () =>
         {
@@ -102,8 +103,9 @@ try
     };
     foreach (var (name, path) in endpoints)
     {
-        var timing = await Timing.MeasureAsync(http, path, requests);
-        Log($"{name,-30} {timing}");
+        // The breakdown (every agent's network facts) is no target and takes seconds at 100,000 agents: a few requests tell its cost.
+        var timing = await Timing.MeasureAsync(http, path, name == BreakdownName ? Math.Min(requests, 5) : requests);
+        Log($"{name,-30} {timing}; load average {File.ReadAllText("/proc/loadavg").Trim()}");
     }
 
     await PrintHistoryPlanAsync(database, FleetShape.AgentId(history[1]), FleetShape.Probes[4].Id, Log);

@@ -34,6 +34,8 @@ public static class ApiHostingExtensions
         builder.AddFleetMonitorControl();
         builder.AddFleetMonitorAccess();
         builder.Services.AddOptions<FleetOptions>().BindConfiguration(FleetOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<SiteOfflineSettings>();
+        builder.Services.AddSingleton<FleetOverviewReader>();
         builder.Services.AddSingleton<FleetOverviewSource>();
         builder.Services.AddSingleton<FleetVersionCache>();
         builder.Services.AddSingleton<FleetAgentMetrics>();

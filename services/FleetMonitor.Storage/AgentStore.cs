@@ -20,6 +20,27 @@ public sealed class AgentStore(Database database, TimeProvider timeProvider)
         return rows.AsList();
     }
 
+    /// <summary>How many agents each site has (every agent with a heartbeat or a result has a row).</summary>
+    public async Task<IReadOnlyList<SiteAgentCountRow>> CountBySiteAsync(CancellationToken cancellationToken)
+    {
+        const string Sql = "SELECT site_id AS SiteId, COUNT(*) AS Agents FROM agents GROUP BY site_id";
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<SiteAgentCountRow>(new CommandDefinition(Sql, cancellationToken: cancellationToken));
+        return rows.AsList();
+    }
+
+    /// <summary>
+    /// The agents last heard from (last heartbeat, or lacking one their last result) before <paramref name="before"/>:
+    /// the candidates for offline, read through the index <c>agents_last_heard</c> (migration 0032), not by reading every agent.
+    /// </summary>
+    public async Task<IReadOnlyList<AgentRow>> ListQuietAsync(DateTimeOffset before, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<AgentRow>(new CommandDefinition(
+            Columns + " WHERE COALESCE(last_heartbeat_at, last_seen_at) < @Before ORDER BY id", new { Before = before }, cancellationToken: cancellationToken));
+        return rows.AsList();
+    }
+
     public async Task<AgentRow?> GetAsync(string id, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);

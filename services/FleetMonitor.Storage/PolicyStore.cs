@@ -14,6 +14,19 @@ public sealed class PolicyStore(Database database, TimeProvider timeProvider)
             Columns + " WHERE site_id = @SiteId ORDER BY version DESC LIMIT 1", new { SiteId = siteId }, cancellationToken: cancellationToken));
     }
 
+    /// <summary>Every site's newest version, in one query (a site without a stored policy has none here).</summary>
+    public async Task<IReadOnlyList<PolicyRow>> ListCurrentAsync(CancellationToken cancellationToken)
+    {
+        const string Sql = """
+            SELECT p.site_id AS SiteId, p.version AS Version, p.document AS Document, p.created_at AS CreatedAt, p.created_by AS CreatedBy
+            FROM alert_policies p
+            JOIN (SELECT site_id, MAX(version) AS version FROM alert_policies GROUP BY site_id) newest ON newest.site_id = p.site_id AND newest.version = p.version
+            """;
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<PolicyRow>(new CommandDefinition(Sql, cancellationToken: cancellationToken));
+        return rows.AsList();
+    }
+
     public async Task<IReadOnlyList<PolicyRow>> ListVersionsAsync(string siteId, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);

@@ -18,6 +18,8 @@ public sealed class StateStore(Database database)
         FROM endpoint_state
         """;
 
+    private string NotOk => database.Dialect == StorageDialect.PostgreSql ? NotOkPostgreSql : NotOkSqlite;
+
     public async Task<IReadOnlyList<EndpointStateRow>> ListAsync(string? siteId, CancellationToken cancellationToken)
     {
         var sql = siteId is null
@@ -34,10 +36,38 @@ public sealed class StateStore(Database database)
     /// </summary>
     public async Task<IReadOnlyList<EndpointStateRow>> ListNotOkAsync(CancellationToken cancellationToken)
     {
-        var sql = Columns + " WHERE " + (database.Dialect == StorageDialect.PostgreSql ? NotOkPostgreSql : NotOkSqlite) + " ORDER BY site_id, agent_id, probe_id";
+        var sql = Columns + " WHERE " + NotOk + " ORDER BY site_id, agent_id, probe_id";
         await using var connection = await database.OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync<EndpointStateRow>(new CommandDefinition(sql, cancellationToken: cancellationToken));
         return rows.AsList();
+    }
+
+    /// <summary>
+    /// The keys and update times of the states <see cref="ListNotOkAsync"/> returns, without their contents: a reader that
+    /// keeps the states it has classified fetches only those whose update time moved (<see cref="ListNotOkForAgentsAsync"/>).
+    /// </summary>
+    public async Task<IReadOnlyList<StateVersionRow>> ListNotOkVersionsAsync(CancellationToken cancellationToken)
+    {
+        var sql = "SELECT agent_id AS AgentId, probe_id AS ProbeId, updated_at AS UpdatedAt FROM endpoint_state WHERE " + NotOk;
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<StateVersionRow>(new CommandDefinition(sql, cancellationToken: cancellationToken));
+        return rows.AsList();
+    }
+
+    /// <summary>The states of <paramref name="agentIds"/> that may not be ok (as <see cref="ListNotOkAsync"/>).</summary>
+    public async Task<IReadOnlyList<EndpointStateRow>> ListNotOkForAgentsAsync(IReadOnlyCollection<string> agentIds, CancellationToken cancellationToken)
+    {
+        var sql = Columns + " WHERE (" + NotOk + ") AND "
+            + (database.Dialect == StorageDialect.PostgreSql ? "agent_id = ANY(@Ids)" : "agent_id IN @Ids");
+        var result = new List<EndpointStateRow>();
+        await using var connection = await database.OpenAsync(cancellationToken);
+        // In chunks: SQLite takes a bounded number of parameters, and Dapper expands the list into one each.
+        foreach (var chunk in agentIds.Chunk(500))
+        {
+            result.AddRange(await connection.QueryAsync<EndpointStateRow>(new CommandDefinition(sql, new { Ids = chunk }, cancellationToken: cancellationToken)));
+        }
+
+        return result;
     }
 
     /// <summary>

@@ -30,7 +30,7 @@ public sealed partial class AgentOfflineJob(
             var interval = TimeSpan.FromSeconds(settings?.HeartbeatIntervalSeconds ?? AgentOfflineSettings.DefaultHeartbeatIntervalSeconds);
             var allowed = interval * (settings?.MissedHeartbeats ?? AgentOfflineSettings.DefaultMissedHeartbeats);
             var last = agent.LastHeartbeatAt ?? agent.LastSeenAt;
-            var offline = settings?.Enabled != false && now - last > allowed;
+            var offline = AgentOfflineRule.IsOffline(settings, last, now);
             if (offline && !open.ContainsKey(agent.Id))
             {
                 var alert = new NewAlert

@@ -14,8 +14,14 @@ function cell(row, text, className) {
   return td;
 }
 
+// Times carry their zone: the reader's, named ("CET", "GMT+1"), so a time read aloud over the phone is not misread.
+const timeFormat = new Intl.DateTimeFormat(undefined, {
+  year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit", timeZoneName: "short",
+});
+
 function when(value) {
-  return value ? new Date(value).toLocaleString() : "";
+  const d = value ? new Date(value) : null;
+  return d && !Number.isNaN(d.getTime()) ? timeFormat.format(d) : "";
 }
 
 async function problemText(response) {
@@ -215,7 +221,7 @@ async function loadTokens() {
     const row = document.createElement("tr");
     row.dataset.token = t.id;
     cell(row, t.id);
-    cell(row, when(t.expiresAt));
+    cell(row, when(t.expiresAt), "expires");
     cell(row, `${t.uses} of ${t.maxUses}`);
     cell(row, t.revokedAt ? "revoked" : new Date(t.expiresAt) < new Date() ? "expired" : t.uses >= t.maxUses ? "used up" : "usable");
     const actions = cell(row, "");
@@ -263,7 +269,7 @@ async function loadAgents() {
     cell(row, when(a.enrolledAt));
     cell(row, a.appliedScheduleVersion == null ? "none reported" : String(a.appliedScheduleVersion), "applied");
     cell(row, a.scheduleError ?? "", a.scheduleError ? "error" : "");
-    cell(row, when(a.reportedAt));
+    cell(row, when(a.reportedAt), "reported");
     cell(row, a.revokedAt ? "revoked" : "active");
     return row;
   }));

@@ -1,5 +1,3 @@
-using FleetMonitor.Storage;
-using Microsoft.Extensions.Options;
 using Prometheus;
 
 namespace FleetMonitor.Api.Fleet;
@@ -20,28 +18,20 @@ public sealed class FleetAgentMetrics : IDisposable
     private static readonly string[] Classes = [FleetClass.Broken, FleetClass.Exposed, FleetClass.Offline, FleetClass.Degraded, FleetClass.Ok];
 
     private readonly Gauge _agents;
-    private readonly SiteStore _sites;
-    private readonly AgentStore _agentStore;
-    private readonly StateStore _states;
-    private readonly TimeProvider _timeProvider;
-    private readonly IOptions<FleetOptions> _options;
+    private readonly Func<CancellationToken, Task<FleetOverview>> _overview;
     private readonly SemaphoreSlim _refresh = new(1, 1);
     private HashSet<string> _labelled = new(StringComparer.Ordinal);
 
-    public FleetAgentMetrics(SiteStore sites, AgentStore agents, StateStore states, TimeProvider timeProvider, IOptions<FleetOptions> options)
-        : this(Metrics.DefaultFactory, sites, agents, states, timeProvider, options)
+    /// <summary>Counts the overviews of <paramref name="source"/>, which it shares with the dashboard's readers.</summary>
+    public FleetAgentMetrics(FleetOverviewSource source)
+        : this(Metrics.DefaultFactory, source.GetAsync)
     {
     }
 
-    public FleetAgentMetrics(
-        IMetricFactory factory, SiteStore sites, AgentStore agents, StateStore states, TimeProvider timeProvider, IOptions<FleetOptions> options)
+    internal FleetAgentMetrics(IMetricFactory factory, Func<CancellationToken, Task<FleetOverview>> overview)
     {
         _agents = factory.CreateGauge("fleetmonitor_fleet_agents", "Agents per site in their worst class now (broken, exposed, offline, degraded, ok).", ["site", "class"]);
-        _sites = sites;
-        _agentStore = agents;
-        _states = states;
-        _timeProvider = timeProvider;
-        _options = options;
+        _overview = overview;
     }
 
     public void Dispose() => _refresh.Dispose();
@@ -52,10 +42,7 @@ public sealed class FleetAgentMetrics : IDisposable
         await _refresh.WaitAsync(cancellationToken);
         try
         {
-            var siteRows = await _sites.ListAsync(cancellationToken);
-            var agentRows = await _agentStore.ListAsync(null, cancellationToken);
-            var stateRows = await _states.ListNotOkAsync(cancellationToken);
-            var overview = FleetOverviewBuilder.Build(siteRows, agentRows, stateRows, _timeProvider.GetUtcNow(), _options.Value.OfflineAfter);
+            var overview = await _overview(cancellationToken);
 
             var counts = new Dictionary<string, int[]>(StringComparer.Ordinal);
             foreach (var (tile, index) in overview.Sites.Select((t, i) => (t, i)))

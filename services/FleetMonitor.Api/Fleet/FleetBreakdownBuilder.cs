@@ -10,10 +10,10 @@ public static class FleetBreakdownBuilder
 {
     public const string Unknown = "unknown";
 
-    public static FleetBreakdown Build(FleetOverview overview, IReadOnlyList<NetworkFactsRow> facts)
+    public static FleetBreakdown Build(DateTimeOffset generatedAt, IReadOnlyList<AgentOverview> agents, IReadOnlyList<NetworkFactsRow> facts)
     {
         var byAgent = facts.ToLookup(f => f.AgentId, StringComparer.Ordinal);
-        var described = overview.Agents.Select(agent =>
+        var described = agents.Select(agent =>
         {
             var rows = byAgent[agent.AgentId].Select(r => (r.Kind, Facts: Parse(r.Facts))).ToList();
             string? Fact(string kind, string name) => rows.Where(r => r.Kind == kind).Select(r => r.Facts.GetValueOrDefault(name)).LastOrDefault(v => !string.IsNullOrWhiteSpace(v));
@@ -24,7 +24,7 @@ public static class FleetBreakdownBuilder
         }).ToList();
 
         return new FleetBreakdown(
-            overview.GeneratedAt,
+            generatedAt,
             Count(described.Select(d => (d.Nat, d.Agent.Class))),
             Count(described.Select(d => (d.Network, d.Agent.Class))),
             Count(described.Select(d => (d.Router, d.Agent.Class))));

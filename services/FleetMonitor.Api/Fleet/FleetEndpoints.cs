@@ -70,7 +70,7 @@ public static class FleetEndpoints
 
     // The overview's parameters are read from the query as a whole: an unknown one is refused, not ignored.
     private static async Task<Results<Ok<FleetView>, ValidationProblem>> GetOverviewAsync(
-        HttpRequest request, FleetOverviewSource source, CancellationToken cancellationToken)
+        HttpRequest request, FleetOverviewSource source, AgentStore agents, CancellationToken cancellationToken)
     {
         var errors = new RequestErrors();
         var query = FleetQuery.Parse(request.Query, errors);
@@ -79,19 +79,25 @@ public static class FleetEndpoints
             return errors.ToProblem();
         }
 
-        return TypedResults.Ok(query.Apply(await source.GetAsync(cancellationToken)));
+        var overview = await source.GetAsync(cancellationToken);
+        // The agent list is the one part that costs what the fleet (or the site) has: only when asked for.
+        IReadOnlyList<AgentRow> agentRows = query.Agents ? await agents.ListAsync(query.Site, cancellationToken) : [];
+        return TypedResults.Ok(query.Apply(overview, agentRows));
     }
 
     /// <summary>The fleet by NAT type, public network and router, each with its agents by class.</summary>
-    private static async Task<Ok<FleetBreakdown>> GetBreakdownAsync(FleetOverviewSource source, StateStore states, CancellationToken cancellationToken)
+    private static async Task<Ok<FleetBreakdown>> GetBreakdownAsync(
+        FleetOverviewSource source, AgentStore agents, StateStore states, CancellationToken cancellationToken)
     {
         var overview = await source.GetAsync(cancellationToken);
-        return TypedResults.Ok(FleetBreakdownBuilder.Build(overview, await states.ListNetworkFactsAsync(cancellationToken)));
+        var agentRows = await agents.ListAsync(null, cancellationToken);
+        return TypedResults.Ok(FleetBreakdownBuilder.Build(
+            overview.GeneratedAt, [.. agentRows.Select(overview.Describe)], await states.ListNetworkFactsAsync(cancellationToken)));
     }
 
     /// <summary>
     /// Server-Sent Events: a "changed" event whenever a state or heartbeat was written, and a "tick" at least every
-    /// offline period, so that agents turning offline (which changes nothing in the database) show too.
+    /// <see cref="FleetOptions.LiveTickInterval"/>, so that agents turning offline (which changes nothing in the database) show too.
     /// </summary>
     private static ServerSentEventsResult<string> Events(
         FleetVersionCache versions, TimeProvider timeProvider, IOptions<FleetOptions> options, CancellationToken cancellationToken) =>
@@ -103,7 +109,7 @@ public static class FleetEndpoints
         var last = await versions.GetAsync(cancellationToken);
         yield return new SseItem<string>(last, "changed");
         var lastSent = timeProvider.GetUtcNow();
-        var tick = options.OfflineAfter / 3;
+        var tick = options.LiveTickInterval;
         while (!cancellationToken.IsCancellationRequested)
         {
             try

@@ -2,14 +2,17 @@ using System.ComponentModel.DataAnnotations;
 
 namespace FleetMonitor.Api.Fleet;
 
-/// <summary>How the fleet view judges agents: when an agent whose heartbeats stopped counts as offline.</summary>
+/// <summary>How the fleet view is kept up to date: live streams and the fleet metrics.</summary>
 public sealed class FleetOptions
 {
     public const string SectionName = "Fleet";
 
-    /// <summary>An agent with no heartbeat (or, lacking heartbeats, no result) for this long is offline. Agents beat every 30 s.</summary>
-    [Range(typeof(TimeSpan), "00:00:10", "7.00:00:00")]
-    public TimeSpan OfflineAfter { get; set; } = TimeSpan.FromMinutes(3);
+    /// <summary>
+    /// How often an open live-update stream sends a "tick" when nothing was written, so that dashboards redraw agents
+    /// turning offline (which writes nothing). When an agent is offline is its site's policy's matter (<c>agentOffline</c>).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan LiveTickInterval { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>How often an open live-update stream checks the latest state for a change.</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]

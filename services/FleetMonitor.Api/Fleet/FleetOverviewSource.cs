@@ -1,6 +1,3 @@
-using FleetMonitor.Storage;
-using Microsoft.Extensions.Options;
-
 namespace FleetMonitor.Api.Fleet;
 
 /// <summary>
@@ -9,17 +6,33 @@ namespace FleetMonitor.Api.Fleet;
 /// waits for the next build, which starts when that one ends and serves everyone who came meanwhile. Fifty open
 /// dashboards reloading after the same change cost two builds, not fifty.
 /// </summary>
-public sealed class FleetOverviewSource(
-    SiteStore sites, AgentStore agents, StateStore states, TimeProvider timeProvider, IOptions<FleetOptions> options, IHostApplicationLifetime lifetime)
+public sealed class FleetOverviewSource
 {
+    private readonly Func<CancellationToken, Task<FleetOverview>> _build;
+    private readonly CancellationToken _stopping;
     private readonly Lock _gate = new();
     private Task<FleetOverview>? _running;
     private TaskCompletionSource<FleetOverview>? _queued;
+    private int _builds;
+    private int _waiting;
 
-    /// <summary>How many builds ran; for tests.</summary>
+    public FleetOverviewSource(FleetOverviewReader reader, IHostApplicationLifetime lifetime)
+        : this(reader.ReadAsync, lifetime.ApplicationStopping)
+    {
+    }
+
+    /// <summary>With <paramref name="build"/> making each overview; the host's <paramref name="stopping"/> is the only token it gets.</summary>
+    internal FleetOverviewSource(Func<CancellationToken, Task<FleetOverview>> build, CancellationToken stopping)
+    {
+        _build = build;
+        _stopping = stopping;
+    }
+
+    /// <summary>How many builds started; for tests.</summary>
     public int Builds => Volatile.Read(ref _builds);
 
-    private int _builds;
+    /// <summary>How many readers wait for the next build (the one that starts when the running one ends); for tests.</summary>
+    public int Waiting => Volatile.Read(ref _waiting);
 
     public Task<FleetOverview> GetAsync(CancellationToken cancellationToken)
     {
@@ -27,6 +40,7 @@ public sealed class FleetOverviewSource(
         {
             if (_queued is not null)
             {
+                _waiting++;
                 return _queued.Task.WaitAsync(cancellationToken);
             }
 
@@ -34,6 +48,7 @@ public sealed class FleetOverviewSource(
             {
                 var queued = new TaskCompletionSource<FleetOverview>(TaskCreationOptions.RunContinuationsAsynchronously);
                 _queued = queued;
+                _waiting = 1;
                 _ = BuildAfterAsync(running, queued);
                 return queued.Task.WaitAsync(cancellationToken);
             }
@@ -50,6 +65,7 @@ public sealed class FleetOverviewSource(
         lock (_gate)
         {
             _queued = null;
+            _waiting = 0;
             _running = build = BuildAsync();
         }
 
@@ -68,10 +84,6 @@ public sealed class FleetOverviewSource(
     {
         await Task.Yield();
         Interlocked.Increment(ref _builds);
-        var cancellationToken = lifetime.ApplicationStopping;
-        var siteRows = await sites.ListAsync(cancellationToken);
-        var agentRows = await agents.ListAsync(null, cancellationToken);
-        var stateRows = await states.ListNotOkAsync(cancellationToken);
-        return FleetOverviewBuilder.Build(siteRows, agentRows, stateRows, timeProvider.GetUtcNow(), options.Value.OfflineAfter);
+        return await _build(_stopping);
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using FleetMonitor.Api.Sites;
+using FleetMonitor.Storage;
 
 namespace FleetMonitor.Api.Fleet;
 
@@ -78,15 +79,16 @@ internal sealed record FleetQuery(string? Site, string? Class, IReadOnlyList<str
         return new FleetQuery(string.IsNullOrEmpty(site) ? null : site, string.IsNullOrEmpty(fleetClass) ? null : fleetClass, words, limit, agents == "all");
     }
 
-    public FleetView Apply(FleetOverview overview)
+    /// <summary>The view of <paramref name="overview"/> this query asks for; <paramref name="agents"/> are the rows of the agents to list (none when <see cref="Agents"/> is false).</summary>
+    public FleetView Apply(FleetOverview overview, IReadOnlyList<AgentRow> agents)
     {
         var matching = overview.Problems.Where(Matches).ToList();
         return new FleetView(
             overview.GeneratedAt,
-            overview.OfflineAfterSeconds,
             overview.Sites,
             FleetTotals.Sum(overview.Sites),
-            Agents ? [.. overview.Agents.Where(a => Site is null || a.SiteId == Site)] : [],
+            [.. agents.Where(a => Site is null || a.SiteId == Site).Select(overview.Describe)
+                .OrderBy(a => a.SiteId, StringComparer.Ordinal).ThenBy(a => a.AgentId, StringComparer.Ordinal)],
             Limit is { } limit ? [.. matching.Take(limit)] : matching,
             overview.Problems.Count,
             matching.Count);

@@ -7,7 +7,6 @@ namespace FleetMonitor.Api.Fleet;
 /// </summary>
 public sealed record FleetView(
     DateTimeOffset GeneratedAt,
-    int OfflineAfterSeconds,
     IReadOnlyList<SiteTile> Sites,
     FleetTotals Totals,
     IReadOnlyList<AgentOverview> Agents,

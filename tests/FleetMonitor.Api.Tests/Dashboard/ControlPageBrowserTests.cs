@@ -42,6 +42,8 @@ public sealed class ControlPageBrowserTests(DashboardBrowserFixture fixture)
         await page.GotoAsync($"/control?site={Site}");
         await page.WaitForSelectorAsync($"#agent-rows tr[data-agent=\"{Agent}\"]");
         Assert.Equal("7", await page.TextContentAsync($"#agent-rows tr[data-agent=\"{Agent}\"] td.applied"));
+        // Times carry their zone (the browser's, Europe/Berlin).
+        Assert.Matches(DashboardBrowserTests.Zone, await page.TextContentAsync($"#agent-rows tr[data-agent=\"{Agent}\"] td.reported") ?? "");
         await page.WaitForSelectorAsync("#template-rows tr[data-template=\"remote-voip-phone\"]");
         Assert.Contains("pbx, provisioning, reflector, sip_domain", await page.TextContentAsync("#template-rows tr[data-template=\"remote-voip-phone\"]"), StringComparison.Ordinal);
 
@@ -66,13 +68,15 @@ public sealed class ControlPageBrowserTests(DashboardBrowserFixture fixture)
         Assert.Equal(0, await page.Locator("#editor .field.invalid").CountAsync());
         await page.ClickAsync("#def-save");
         await page.WaitForSelectorAsync("#definition-rows tr[data-definition=\"pbx-tls\"]");
-        Assert.Matches(@"\d", await page.TextContentAsync("#definition-rows tr[data-definition=\"pbx-tls\"] td.next") ?? "");
+        Assert.Matches(DashboardBrowserTests.Zone, await page.TextContentAsync("#definition-rows tr[data-definition=\"pbx-tls\"] td.next") ?? "");
+        Assert.Matches(DashboardBrowserTests.Zone, await page.TextContentAsync("#def-next") ?? "");
 
         // An enrolment token, shown once and listed as usable.
         await page.ClickAsync("#token-create");
         await page.WaitForFunctionAsync("() => document.getElementById('new-token').textContent.startsWith('fmt_')");
         await page.WaitForSelectorAsync("#token-rows tr");
         Assert.Contains("usable", await page.TextContentAsync("#token-rows tr") ?? "", StringComparison.Ordinal);
+        Assert.Matches(DashboardBrowserTests.Zone, await page.TextContentAsync("#token-rows tr td.expires") ?? "");
         await BrowserSession.ScreenshotAsync(page, "control-page");
     }
 }

@@ -1,3 +1,4 @@
+using FleetMonitor.Alerting.Policies;
 using FleetMonitor.Api.Tests.Access;
 using FleetMonitor.Contracts;
 using FleetMonitor.Storage;
@@ -89,6 +90,13 @@ public sealed class DashboardBrowserFixture : IAsyncLifetime
             }, CancellationToken.None);
         }
 
+        // The fresh agents beat once, at the start: on a loaded machine the collection can outlast the default 3 × 30 s,
+        // and they must not turn offline under the tests. Their site's policy allows 3 × 10 min; the offline agent's last
+        // beat is an hour old.
+        var policy = DefaultPolicy.Create();
+        policy.AgentOffline = new AgentOfflineSettings { Enabled = true, HeartbeatIntervalSeconds = 600, MissedHeartbeats = 3 };
+        await new PolicyStore(_database.Open(), TimeProvider.System).SaveAsync(FreshSite, PolicyJson.Serialize(policy), "test-setup", null, CancellationToken.None);
+
         foreach (var role in new[] { "viewer", "operator", "admin" })
         {
             await _database.CreateUserAsync($"noc-{role}", Password, role);
@@ -103,9 +111,6 @@ public sealed class DashboardBrowserFixture : IAsyncLifetime
         _oidc = await OidcProvider.StartAsync(OidcAccounts);
         _browser = await BrowserSession.StartAsync(_database, new Dictionary<string, string>
         {
-            // The fresh agents beat once, at the start: on a loaded machine the collection can outlast the default 3 minutes,
-            // and they must not turn offline under the tests. The offline agent's last beat is an hour old.
-            ["Fleet:OfflineAfter"] = "00:30:00",
             ["Access:Oidc:Authority"] = _oidc.Authority,
             ["Access:Oidc:ClientId"] = OidcProvider.ClientId,
             ["Access:Oidc:ClientSecret"] = OidcProvider.ClientSecret,

@@ -20,12 +20,12 @@ public sealed class FleetBreakdownTests
     public void Agents_are_counted_per_value_with_their_class_and_unknown_where_no_probe_said()
     {
         var now = DateTimeOffset.UnixEpoch;
-        var overview = new FleetOverview(now, 300, [],
+        AgentOverview[] agents =
         [
-            new AgentOverview("a", "s", FleetClass.Broken, "", null, now),
-            new AgentOverview("b", "s", FleetClass.Ok, "", null, now),
-            new AgentOverview("c", "s", FleetClass.Offline, "", null, now),
-        ], []);
+            new("a", "s", FleetClass.Broken, "", null, now),
+            new("b", "s", FleetClass.Ok, "", null, now),
+            new("c", "s", FleetClass.Offline, "", null, now),
+        ];
         NetworkFactsRow[] facts =
         [
             new() { AgentId = "a", Kind = "nat", Facts = """{"nat_type":"symmetric","mapped_address":"198.51.100.1:5000"}""" },
@@ -35,7 +35,7 @@ public sealed class FleetBreakdownTests
             new() { AgentId = "c", Kind = "upnp", Facts = "not json" },
         ];
 
-        var breakdown = FleetBreakdownBuilder.Build(overview, facts);
+        var breakdown = FleetBreakdownBuilder.Build(now, agents, facts);
 
         Assert.Equal([new BreakdownRow("symmetric", 2, 1, 0, 0, 0, 1), new BreakdownRow("unknown", 1, 0, 0, 1, 0, 0)], breakdown.NatTypes);
         Assert.Equal([new BreakdownRow("198.51.100.0/24", 2, 1, 0, 0, 0, 1), new BreakdownRow("unknown", 1, 0, 0, 1, 0, 0)], breakdown.Networks);

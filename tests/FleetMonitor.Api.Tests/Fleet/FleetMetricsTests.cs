@@ -1,10 +1,12 @@
 using System.Net;
 using System.Text;
 using System.Text.RegularExpressions;
+using FleetMonitor.Alerting;
 using FleetMonitor.Api.Fleet;
 using FleetMonitor.ServiceDefaults;
 using FleetMonitor.Storage;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Prometheus;
@@ -21,9 +23,11 @@ public sealed class FleetMetricsTests(ApiFixture fixture) : IClassFixture<ApiFix
         // Just after the seeded results: bob's pc failed its pbx probe (broken), alice's pc is degraded, bob's laptop ok.
         var time = new FakeTimeProvider(SeedData.Start.AddMinutes(31));
         var services = fixture.Factory.Services;
-        using var metrics = new FleetAgentMetrics(
-            Metrics.WithCustomRegistry(registry), services.GetRequiredService<SiteStore>(), services.GetRequiredService<AgentStore>(),
-            services.GetRequiredService<StateStore>(), time, services.GetRequiredService<IOptions<FleetOptions>>());
+        using var reader = new FleetOverviewReader(
+            services.GetRequiredService<SiteStore>(), services.GetRequiredService<AgentStore>(), services.GetRequiredService<StateStore>(),
+            new SiteOfflineSettings(services.GetRequiredService<PolicyStore>(), time, services.GetRequiredService<IOptions<AlertingOptions>>(), NullLogger<SiteOfflineSettings>.Instance),
+            time);
+        using var metrics = new FleetAgentMetrics(Metrics.WithCustomRegistry(registry), reader.ReadAsync);
 
         await metrics.RefreshAsync(CancellationToken.None);
         var now = await SeriesAsync(registry);

@@ -68,12 +68,13 @@ public sealed class FleetOverviewQueryTests(ApiFixture fixture) : IClassFixture<
         // An agent that beats while a build runs is in the overview of every reader who asked after the beat: the
         // running build may have read the agents before it, so that reader waits for the next build.
         var running = source.GetAsync(CancellationToken.None);
-        var agent = $"late-{Guid.NewGuid():N}"[..16];
-        await BeatAsync(agent, "late-site", TimeSpan.Zero);
+        var site = $"late-{Guid.NewGuid():N}"[..16];
+        await BeatAsync(site + "-agent", site, TimeSpan.Zero);
         var after = await source.GetAsync(CancellationToken.None);
         await running;
 
-        Assert.Contains(after.Agents, a => a.AgentId == agent && a.Class == FleetClass.Ok);
+        var tile = Assert.Single(after.Sites, t => t.SiteId == site);
+        Assert.Equal((1, 1), (tile.Agents, tile.Ok));
     }
 
     private static IReadOnlyList<string> Agents(JsonElement overview) =>

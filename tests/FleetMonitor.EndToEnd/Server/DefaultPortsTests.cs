@@ -14,10 +14,10 @@ namespace FleetMonitor.EndToEnd.Server;
 /// <summary>
 /// Ingestion and the Api started as `dotnet run` starts them (content root in the project folder, no address given)
 /// listen on their own default ports, side by side, and read their appsettings.json (no per-request log lines); a real
-/// Prometheus scraping them answers every query of the Grafana dashboards. The tests of this class run one after the
+/// Prometheus scraping them and the Reflector answers every query of the Grafana dashboards. The tests of this class run one after the
 /// other (one xunit class), as both use the fixed default ports.
 /// </summary>
-public sealed class DefaultPortsTests
+public sealed partial class DefaultPortsTests
 {
     [Fact]
     public async Task Ingestion_and_the_Api_start_side_by_side_on_their_own_default_ports_with_quiet_request_logging()
@@ -82,7 +82,7 @@ public sealed class DefaultPortsTests
     }
 
     [Fact]
-    public async Task Every_grafana_panel_query_returns_data_from_a_real_prometheus_scraping_ingestion_and_the_api()
+    public async Task Every_grafana_panel_query_returns_data_from_a_real_prometheus_scraping_ingestion_the_api_and_the_reflector()
     {
         const string site = "site-prom";
         await using var vhost = await RabbitMqVhost.CreateAsync();
@@ -91,9 +91,30 @@ public sealed class DefaultPortsTests
         environment["Fleet__MetricsInterval"] = "00:00:01";
         using var ingestion = new ServiceProcess("FleetMonitor.Ingestion", environment);
         using var api = new ServiceProcess("FleetMonitor.Api", environment);
+        using var reflector = new ServiceProcess("FleetMonitor.Reflector", new Dictionary<string, string>
+        {
+            ["DOTNET_ENVIRONMENT"] = "Production",
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["Reflector__Echo__Endpoints__0"] = "127.0.0.1:0",
+        });
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
         await WaitAliveAsync(http, ingestion, "http://localhost:5082");
         await WaitAliveAsync(http, api, "http://localhost:5081");
+        await WaitAliveAsync(http, reflector, "http://localhost:5085");
+
+        // Traffic for the Reflector's panels: a datagram its echo drops as malformed, and a scan request it refuses.
+        var echoPort = await Eventually.WaitAsync(
+            () => Task.FromResult(EchoListening().Match(reflector.Output) is { Success: true } m ? int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : 0),
+            port => port > 0, TimeSpan.FromMinutes(1), "the reflector's echo port in its log", () => Task.FromResult(reflector.Output));
+        using (var udp = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0)))
+        {
+            await udp.SendAsync("not a media probe packet"u8.ToArray(), new IPEndPoint(IPAddress.Loopback, echoPort));
+        }
+
+        using (var unsigned = new StringContent("{}", Encoding.UTF8, "application/json"))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, (await http.PostAsync($"http://localhost:5084{FleetMonitor.Protocols.Exposure.ExposureScanProtocol.Path}", unsigned)).StatusCode);
+        }
 
         // A broken, an exposed and an offline agent (its last word ten minutes ago), a media result, and one malformed message.
         var now = TimeProvider.System.GetUtcNow();
@@ -131,18 +152,20 @@ public sealed class DefaultPortsTests
         var queries = Directory.GetFiles(Path.Combine(RepositoryRoot.Path, "infra", "grafana", "dashboards"), "*.json")
             .SelectMany(file => JsonDocument.Parse(File.ReadAllText(file)).RootElement.GetProperty("panels").EnumerateArray()
                 .SelectMany(panel => panel.GetProperty("targets").EnumerateArray())
+                .Where(target => target.TryGetProperty("expr", out _)) // the PostgreSQL panels: GrafanaSqlPanelsTests
                 .Select(target => (Dashboard: Path.GetFileName(file), Query: target.GetProperty("expr").GetString()!.Replace("$__rate_interval", "1m", StringComparison.Ordinal).Replace("$site", site, StringComparison.Ordinal))))
             .ToList();
         Assert.Contains(queries, q => q.Dashboard == "fleet.json");
         Assert.Contains(queries, q => q.Dashboard == "site.json");
         Assert.Contains(queries, q => q.Dashboard == "pipeline.json");
+        Assert.Contains(queries, q => q.Dashboard == "reflector.json");
 
-        await using var prometheus = await PrometheusProcess.StartAsync(["localhost:5082", "localhost:5081"]);
+        await using var prometheus = await PrometheusProcess.StartAsync(["localhost:5082", "localhost:5081", "localhost:5085"]);
         foreach (var (dashboard, query) in queries)
         {
             await Eventually.WaitAsync(
                 () => prometheus.QueryAsync(query), r => r.GetArrayLength() > 0, TimeSpan.FromMinutes(2), $"data for {dashboard}: {query}",
-                () => Task.FromResult($"ingestion:\n{ingestion.Output}\napi:\n{api.Output}\nprometheus:\n{prometheus.Output}"));
+                () => Task.FromResult($"ingestion:\n{ingestion.Output}\napi:\n{api.Output}\nreflector:\n{reflector.Output}\nprometheus:\n{prometheus.Output}"));
         }
 
         // The fleet gauges as Prometheus stored them: one agent in each class at the site.
@@ -153,6 +176,9 @@ public sealed class DefaultPortsTests
                 v => v == "1", TimeSpan.FromMinutes(1), $"one {fleetClass} agent at {site} in Prometheus");
         }
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"UDP echo listening on 127\.0\.0\.1:(\d+)")]
+    private static partial System.Text.RegularExpressions.Regex EchoListening();
 
     private static ProbeCompleted Result(string agent, string kind, DateTimeOffset at, ProbeOutcome outcome, IReadOnlyDictionary<string, double> measurements, IReadOnlyList<string> findings) => new()
     {
@@ -261,6 +287,8 @@ public sealed class DefaultPortsTests
                     static_configs: [{ targets: ["{{targets[0]}}"] }]
                   - job_name: api
                     static_configs: [{ targets: ["{{targets[1]}}"] }]
+                  - job_name: reflector
+                    static_configs: [{ targets: ["{{targets[2]}}"] }]
                 """);
 
             // The port is picked free and may be taken before Prometheus binds it: then it exits, and we try another.
