@@ -127,7 +127,8 @@ public sealed class HttpProbeTests(TestCertificates certificates) : IClassFixtur
     public async Task Server_that_never_sends_headers_times_out()
     {
         await using var silent = new SilentTcpServer();
-        var request = new ProbeRequest { Target = $"http://127.0.0.1:{silent.Port}/", Timeout = TimeSpan.FromMilliseconds(500) };
+        // Five seconds, not less: the budget covers the connect, which a busy machine can delay past 500 ms.
+        var request = new ProbeRequest { Target = $"http://127.0.0.1:{silent.Port}/", Timeout = TimeSpan.FromSeconds(5) };
 
         var observation = await _probe.RunAsync(request, CancellationToken.None);
 
@@ -141,7 +142,8 @@ public sealed class HttpProbeTests(TestCertificates certificates) : IClassFixtur
     public async Task Https_server_that_never_answers_times_out_in_the_handshake()
     {
         await using var silent = new SilentTcpServer();
-        var request = new ProbeRequest { Target = $"https://127.0.0.1:{silent.Port}/", Timeout = TimeSpan.FromMilliseconds(500) };
+        // Five seconds, not less: the budget covers the connect, which a busy machine can delay past 500 ms.
+        var request = new ProbeRequest { Target = $"https://127.0.0.1:{silent.Port}/", Timeout = TimeSpan.FromSeconds(5) };
 
         var observation = await _probe.RunAsync(request, CancellationToken.None);
 

@@ -223,7 +223,8 @@ public sealed class SipOptionsProbeTests
     {
         await using var server = new SilentTcpServer();
 
-        var observation = await ProbeAsync(server.Port, "tcp", timeout: TimeSpan.FromMilliseconds(500));
+        // Five seconds: the budget covers the connect, which a busy machine can delay past 500 ms.
+        var observation = await ProbeAsync(server.Port, "tcp", timeout: TimeSpan.FromSeconds(5));
 
         Assert.Equal(ProbeOutcome.Failed, observation.Outcome);
         Assert.Equal([FindingCodes.SipTimeout], observation.Findings);
@@ -244,7 +245,8 @@ public sealed class SipOptionsProbeTests
     {
         await using var server = new SilentTcpServer();
 
-        var observation = await ProbeAsync(server.Port, "tls", timeout: TimeSpan.FromMilliseconds(500));
+        // Five seconds: the budget covers the connect, which a busy machine can delay past 500 ms.
+        var observation = await ProbeAsync(server.Port, "tls", timeout: TimeSpan.FromSeconds(5));
 
         Assert.Equal(ProbeOutcome.Failed, observation.Outcome);
         Assert.Equal([FindingCodes.TlsHandshakeFailed, FindingCodes.TlsTimeout], observation.Findings);
