@@ -109,7 +109,13 @@ public sealed class CorrelationTests
         }
 
         await Eventually.WaitAsync(() => CountAsync(database, "SELECT count(*) FROM alerts WHERE group_id IS NOT NULL"), n => n == 2 * PerScope, TimeSpan.FromSeconds(120), "both scopes' alerts grouped");
-        await Eventually.WaitAsync(() => Task.FromResult(Payloads(receiver)), p => p.Count(x => x.Alertname == "FleetMonitorPolicyNeverMet") == lone.Length, TimeSpan.FromSeconds(60), "the two lone agents paged");
+        await Eventually.WaitAsync(
+            () => Task.FromResult(Payloads(receiver)),
+            p => p.Count(x => x.Alertname == "FleetMonitorPolicyNeverMet") == lone.Length,
+            TimeSpan.FromSeconds(120),
+            "the two lone agents paged",
+            async () => $"received: {string.Join("; ", Payloads(receiver).Select(p => $"{p.Action} {p.Alertname} {p.Agent}"))}; notifications by status: "
+                + string.Join(", ", await NotificationStatusesAsync(database)));
         await Eventually.WaitAsync(() => CountAsync(database, "SELECT count(*) FROM alert_notifications WHERE status = 'pending'"), n => n == 0, TimeSpan.FromSeconds(60), "every notification settled");
 
         var pages = Payloads(receiver);
@@ -153,6 +159,13 @@ public sealed class CorrelationTests
         var received = string.Join("; ", all.Select(p => $"{p.Action} {p.Alertname} {p.Agent} {p.AlertId}"));
         Assert.True(all.Count == 8, received);
         Assert.True(pages.Select(p => p.AlertId).Order().SequenceEqual(all.Where(p => p.Action == "resolved").Select(p => p.AlertId).Order()), received);
+    }
+
+    private static async Task<IEnumerable<string>> NotificationStatusesAsync(TestDatabase database)
+    {
+        await using var db = await database.Database.OpenAsync(CancellationToken.None);
+        var rows = await db.QueryAsync<(string Status, long Count)>("SELECT status, count(*) FROM alert_notifications GROUP BY status ORDER BY status");
+        return rows.Select(r => $"{r.Status} {r.Count}");
     }
 
     private static void AssertCounted(Page page, string scope, string shortScope)
