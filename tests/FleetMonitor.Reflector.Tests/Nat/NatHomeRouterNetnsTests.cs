@@ -75,7 +75,7 @@ public sealed class NatHomeRouterNetnsTests(ITestOutputHelper output)
     /// The stop follows the probe's own progress, not the clock: the client's INPUT chain counts the alternate address's
     /// answer (the kernel queues it on the socket in the same pass), then the test waits until the probe's sockets have
     /// nothing left to read. From there the lifetime trials (<c>max_lifetime_s</c> above what the timeout leaves) keep
-    /// the probe running until a few seconds before its deadline, so a slow machine has most of the 30 s to reach the
+    /// the probe running until a few seconds before its deadline, so a slow machine has most of the 45 s to reach the
     /// stop. The stall lasts until the deadline has certainly passed: the probe's clock starts before its first packet.
     /// </remarks>
     [Fact]
@@ -89,10 +89,10 @@ public sealed class NatHomeRouterNetnsTests(ITestOutputHelper output)
         net.CountClientReceives(NatTopology.AlternateAddress, StunReflector.PrimaryPort, mapping2Reply);
 
         // The agent's own `probe nat` runs it, so the result is what the agent sends (durationMs included).
-        var timeout = TimeSpan.FromSeconds(30);
+        var timeout = TimeSpan.FromSeconds(45);
         using var agent = AgentProbeProcess.Start(
             net.Client, "nat", StunReflector.Target, "--timeout", ((int)timeout.TotalSeconds).ToString(CultureInfo.InvariantCulture),
-            "--username", StunReflector.Username, "--password", StunReflector.Password, "--max_lifetime_s", "60");
+            "--username", StunReflector.Username, "--password", StunReflector.Password, "--max_lifetime_s", "90");
         var waited = Stopwatch.StartNew();
         TimeSpan? firstSent = null;
         TimeSpan? answered = null;
@@ -113,7 +113,17 @@ public sealed class NatHomeRouterNetnsTests(ITestOutputHelper output)
             await Task.Delay(50);
         }
 
-        agent.Signal("STOP");
+        try
+        {
+            agent.Signal("STOP");
+        }
+        catch (InvalidOperationException) when (agent.HasExited)
+        {
+            var early = await agent.ResultAsync(TimeSpan.FromSeconds(10));
+            Assert.Fail($"the probe ended before it could be stopped (first packet seen {firstSent?.TotalSeconds:0.0} s, mapping test II answered " +
+                $"{answered?.TotalSeconds:0.0} s after the start): " + JsonSerializer.Serialize(early, WireFormat.Options));
+        }
+
         var stoppedAt = waited.Elapsed;
         // The probe's deadline is at most `timeout` after its first packet (its clock started before it).
         var deadlinePassed = (firstSent ?? stoppedAt) + timeout + TimeSpan.FromSeconds(1);
