@@ -16,8 +16,8 @@ public sealed class AlertingOptions
     public int EvaluationBatchSize { get; set; } = 500;
 
     /// <summary>
-    /// Batches evaluated side by side (PostgreSQL only; SQLite takes one): each agent/probe keeps to one lane, so its
-    /// items stay in order.
+    /// Batches evaluated side by side (PostgreSQL only; SQLite takes one): each agent keeps to one lane, so its items
+    /// stay in order.
     /// </summary>
     [Range(1, 64)]
     public int EvaluationLanes { get; set; } = 4;

@@ -8,12 +8,12 @@ namespace FleetMonitor.Alerting.Evaluation;
 
 /// <summary>
 /// Collects what the consumers hand over and evaluates it in batches: whatever is waiting in a lane (up to
-/// <see cref="AlertingOptions.EvaluationBatchSize"/>) in one transaction, in the order it was handed over. An
-/// agent/probe always goes to the same lane and a lane runs one batch at a time, so each agent/probe's items keep their
-/// order; the lanes (<see cref="AlertingOptions.EvaluationLanes"/>, one on SQLite) run side by side, as two Alerting
-/// instances would (the windows are locked in one global order). A consumer's call completes when its item is
-/// committed, so the broker's message is acknowledged only then. A batch that fails is evaluated again item by item, so
-/// one bad item fails only its own message. Once stopped, callers evaluate their items themselves.
+/// <see cref="AlertingOptions.EvaluationBatchSize"/>) in one transaction, in the order it was handed over. An agent
+/// always goes to the same lane and a lane runs one batch at a time, so each agent's items keep their order; the lanes
+/// (<see cref="AlertingOptions.EvaluationLanes"/>, one on SQLite) run side by side, as two Alerting instances would (the
+/// windows are locked in one global order). A consumer's call completes when its item is committed, so the broker's
+/// message is acknowledged only then. A batch that fails is evaluated again item by item, so one bad item fails only its
+/// own message. Once stopped, callers evaluate their items themselves.
 /// </summary>
 public sealed partial class EvaluationBatcher : BackgroundService
 {
@@ -76,10 +76,12 @@ public sealed partial class EvaluationBatcher : BackgroundService
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(_lanes.Select(lane => RunLaneAsync(lane, stoppingToken)));
 
+    /// <summary>
+    /// An agent's lane: all its probes' items go to one lane, so one probe's facts (the public network a NAT result
+    /// names) are recorded before another probe's alert of the same agent, handed over after it, looks them up.
+    /// </summary>
     private Channel<Pending> LaneOf(AlertWindowKey key) =>
-        _lanes.Length == 1
-            ? _lanes[0]
-            : _lanes[(int)((uint)HashCode.Combine(StringComparer.Ordinal.GetHashCode(key.AgentId), StringComparer.Ordinal.GetHashCode(key.ProbeId)) % (uint)_lanes.Length)];
+        _lanes.Length == 1 ? _lanes[0] : _lanes[(int)((uint)StringComparer.Ordinal.GetHashCode(key.AgentId) % (uint)_lanes.Length)];
 
     private async Task RunLaneAsync(Channel<Pending> lane, CancellationToken stoppingToken)
     {
