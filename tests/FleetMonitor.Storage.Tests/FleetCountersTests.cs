@@ -40,17 +40,17 @@ public sealed class FleetCountersTests
         [
             Results.Make(T0, "a1"), Results.Make(T0, "a2"), Results.Make(T0, "a2", "media-rtp"), Results.Make(T0, "b1", siteId: "site-b"),
         ], CancellationToken.None);
-        await agents.RecordHeartbeatAsync(Beat("c1", "site-c", T0), CancellationToken.None);
+        await agents.RecordHeartbeatAsync(Heartbeats.Make("c1", "site-c", T0), CancellationToken.None);
         await AssertCountsMatch("site-a 2", "site-b 1", "site-c 1");
 
         // Heartbeats and results that rewrite an agent's row without moving it change nothing.
         time.Advance(TimeSpan.FromMinutes(1));
-        await agents.RecordHeartbeatAsync(Beat("a1", "site-a", T0.AddMinutes(1)), CancellationToken.None);
+        await agents.RecordHeartbeatAsync(Heartbeats.Make("a1", "site-a", T0.AddMinutes(1)), CancellationToken.None);
         await results.StoreBatchAsync([Results.Make(T0.AddMinutes(1), "b1", siteId: "site-b")], CancellationToken.None);
         await AssertCountsMatch("site-a 2", "site-b 1", "site-c 1");
 
         // Moves: by a heartbeat, by a result, by a plain UPDATE of several rows at once.
-        await agents.RecordHeartbeatAsync(Beat("a1", "site-b", T0.AddMinutes(2)), CancellationToken.None);
+        await agents.RecordHeartbeatAsync(Heartbeats.Make("a1", "site-b", T0.AddMinutes(2)), CancellationToken.None);
         await results.StoreBatchAsync([Results.Make(T0.AddMinutes(2), "c1", siteId: "site-a")], CancellationToken.None);
         // site-c has no agent left: no tile count, as a GROUP BY has none.
         await AssertCountsMatch("site-a 2", "site-b 2");
@@ -61,7 +61,7 @@ public sealed class FleetCountersTests
         await connection.ExecuteAsync("DELETE FROM agents WHERE id = 'a1'");
         await AssertCountsMatch("site-a 1", "site-d 2");
         // A site emptied and filled again.
-        await agents.RecordHeartbeatAsync(Beat("c2", "site-c", T0.AddMinutes(3)), CancellationToken.None);
+        await agents.RecordHeartbeatAsync(Heartbeats.Make("c2", "site-c", T0.AddMinutes(3)), CancellationToken.None);
         await AssertCountsMatch("site-a 1", "site-c 1", "site-d 2");
         await connection.ExecuteAsync("DELETE FROM agents WHERE site_id = 'site-d'");
         await AssertCountsMatch("site-a 1", "site-c 1");
@@ -118,11 +118,11 @@ public sealed class FleetCountersTests
         await new ResultStore(db.Database, time).StoreBatchAsync([.. Enumerable.Range(0, 11).Select(i => Results.Make(T0, $"same-{i:D2}"))], CancellationToken.None);
         for (var i = 0; i < 5; i++)
         {
-            await agents.RecordHeartbeatAsync(Beat($"beat-{i}", "site-b", T0.AddMinutes(i + 1)), CancellationToken.None);
+            await agents.RecordHeartbeatAsync(Heartbeats.Make($"beat-{i}", "site-b", T0.AddMinutes(i + 1)), CancellationToken.None);
         }
 
-        await agents.RecordHeartbeatAsync(Beat("late-1", "site-b", T0.AddMinutes(30)), CancellationToken.None);
-        await agents.RecordHeartbeatAsync(Beat("late-2", "site-b", T0.AddMinutes(31)), CancellationToken.None);
+        await agents.RecordHeartbeatAsync(Heartbeats.Make("late-1", "site-b", T0.AddMinutes(30)), CancellationToken.None);
+        await agents.RecordHeartbeatAsync(Heartbeats.Make("late-2", "site-b", T0.AddMinutes(31)), CancellationToken.None);
         string[] expected = [.. Enumerable.Range(0, 5).Select(i => $"beat-{i}"), .. Enumerable.Range(0, 11).Select(i => $"same-{i:D2}")];
 
         foreach (var pageSize in new[] { 1, 2, 3, 4, 16, 1000 })
@@ -153,15 +153,4 @@ public sealed class FleetCountersTests
         Assert.Contains("agents_last_heard", plan, StringComparison.Ordinal);
         Assert.DoesNotContain("Seq Scan", plan, StringComparison.Ordinal);
     }
-
-    private static AgentHeartbeatSent Beat(string agent, string site, DateTimeOffset sentAt) => new()
-    {
-        SchemaVersion = AgentHeartbeatSent.CurrentSchemaVersion,
-        AgentId = agent,
-        SiteId = site,
-        SentAt = sentAt,
-        Hostname = agent + ".example.net",
-        AgentVersion = "1.0.0",
-        OutboxBacklog = 0,
-    };
 }

@@ -37,7 +37,7 @@ public sealed class FleetOverviewReuseTests
 
         // Heartbeats and ok results move nothing the problem states show: kept.
         var agents = new AgentStore(db, time);
-        await agents.RecordHeartbeatAsync(Beat(SeedData.BobLaptop, SeedData.BobSite, time.GetUtcNow()), CancellationToken.None);
+        await agents.RecordHeartbeatAsync(SeedData.Heartbeat(SeedData.BobLaptop, SeedData.BobSite, time.GetUtcNow()), CancellationToken.None);
         await new ResultStore(db, time).StoreBatchAsync([Ok(SeedData.BobLaptop, SeedData.BobSite, time.GetUtcNow())], CancellationToken.None);
         var second = await ReadAndCompareAsync();
         Assert.Equal(1, reader.ProblemStateReads);
@@ -92,15 +92,4 @@ public sealed class FleetOverviewReuseTests
     private static ProbeCompleted Failed(string agent, string site, DateTimeOffset at) =>
         SeedData.Result(Guid.CreateVersion7(at), agent, site, SeedData.PbxProbe, "tls", SeedData.PbxTarget, at, ProbeOutcome.Failed,
             new Dictionary<string, double>(), ["tls.handshake_failed"]);
-
-    private static AgentHeartbeatSent Beat(string agent, string site, DateTimeOffset sentAt) => new()
-    {
-        SchemaVersion = AgentHeartbeatSent.CurrentSchemaVersion,
-        AgentId = agent,
-        SiteId = site,
-        SentAt = sentAt,
-        Hostname = agent + ".example.net",
-        AgentVersion = "1.0.0",
-        OutboxBacklog = 0,
-    };
 }
