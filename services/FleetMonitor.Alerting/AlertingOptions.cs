@@ -15,6 +15,13 @@ public sealed class AlertingOptions
     [Range(1, 2_000)]
     public int EvaluationBatchSize { get; set; } = 500;
 
+    /// <summary>
+    /// Batches evaluated side by side (PostgreSQL only; SQLite takes one): each agent/probe keeps to one lane, so its
+    /// items stay in order.
+    /// </summary>
+    [Range(1, 64)]
+    public int EvaluationLanes { get; set; } = 4;
+
     /// <summary>Evaluate every result from the agents' exchange (N of M, measurements); off leaves state changes only.</summary>
     public bool ConsumeResults { get; set; } = true;
 

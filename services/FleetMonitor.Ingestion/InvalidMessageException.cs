@@ -1,7 +1,9 @@
+using FleetMonitor.ServiceDefaults;
+
 namespace FleetMonitor.Ingestion;
 
 /// <summary>A message that can never be processed: it goes to the error queue without retries.</summary>
-public sealed class InvalidMessageException : Exception
+public sealed class InvalidMessageException : RejectedMessageException
 {
     public InvalidMessageException()
     {

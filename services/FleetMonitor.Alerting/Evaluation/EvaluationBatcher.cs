@@ -1,20 +1,39 @@
 using System.Threading.Channels;
 using FleetMonitor.Contracts;
 using FleetMonitor.Alerting.Policies;
+using FleetMonitor.Storage;
 using Microsoft.Extensions.Options;
 
 namespace FleetMonitor.Alerting.Evaluation;
 
 /// <summary>
-/// Collects what the consumers hand over and evaluates it in batches: whatever is waiting (up to
-/// <see cref="AlertingOptions.EvaluationBatchSize"/>) in one transaction, in the order it was handed over, one batch at
-/// a time, so each agent/probe's items keep their order. A consumer's call completes when its item is committed, so the
-/// broker's message is acknowledged only then. A batch that fails is evaluated again item by item, so one bad item
-/// fails only its own message. Once stopped, callers evaluate their items themselves.
+/// Collects what the consumers hand over and evaluates it in batches: whatever is waiting in a lane (up to
+/// <see cref="AlertingOptions.EvaluationBatchSize"/>) in one transaction, in the order it was handed over. An
+/// agent/probe always goes to the same lane and a lane runs one batch at a time, so each agent/probe's items keep their
+/// order; the lanes (<see cref="AlertingOptions.EvaluationLanes"/>, one on SQLite) run side by side, as two Alerting
+/// instances would (the windows are locked in one global order). A consumer's call completes when its item is
+/// committed, so the broker's message is acknowledged only then. A batch that fails is evaluated again item by item, so
+/// one bad item fails only its own message. Once stopped, callers evaluate their items themselves.
 /// </summary>
-public sealed partial class EvaluationBatcher(AlertEvaluator evaluator, IOptions<AlertingOptions> options, ILogger<EvaluationBatcher> logger) : BackgroundService
+public sealed partial class EvaluationBatcher : BackgroundService
 {
-    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly AlertEvaluator evaluator;
+    private readonly IOptions<AlertingOptions> options;
+    private readonly ILogger<EvaluationBatcher> logger;
+    private readonly Channel<Pending>[] _lanes;
+
+    public EvaluationBatcher(AlertEvaluator evaluator, IOptions<AlertingOptions> options, Database database, ILogger<EvaluationBatcher> logger)
+    {
+        this.evaluator = evaluator;
+        this.options = options;
+        this.logger = logger;
+
+        // SQLite has one writer at a time: more lanes would only wait on its lock.
+        var lanes = database.Dialect == StorageDialect.PostgreSql ? options.Value.EvaluationLanes : 1;
+        _lanes = Enumerable.Range(0, lanes)
+            .Select(_ => Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true }))
+            .ToArray();
+    }
 
     public Task EvaluateAsync(Observation result, CancellationToken cancellationToken) => EnqueueAsync([EvaluationItem.Of(result)], cancellationToken);
 
@@ -27,13 +46,13 @@ public sealed partial class EvaluationBatcher(AlertEvaluator evaluator, IOptions
     private async Task EnqueueAsync(List<EvaluationItem> items, CancellationToken cancellationToken)
     {
         var waits = new List<Task>(items.Count);
-        lock (_queue)
+        lock (_lanes)
         {
             // Under the lock, one caller's items go in one after the other.
             foreach (var item in items)
             {
                 var pending = new Pending(item);
-                if (!_queue.Writer.TryWrite(pending))
+                if (!LaneOf(item.Key).Writer.TryWrite(pending))
                 {
                     pending.Done.TrySetCanceled(CancellationToken.None);
                 }
@@ -54,15 +73,23 @@ public sealed partial class EvaluationBatcher(AlertEvaluator evaluator, IOptions
         }
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(_lanes.Select(lane => RunLaneAsync(lane, stoppingToken)));
+
+    private Channel<Pending> LaneOf(AlertWindowKey key) =>
+        _lanes.Length == 1
+            ? _lanes[0]
+            : _lanes[(int)((uint)HashCode.Combine(StringComparer.Ordinal.GetHashCode(key.AgentId), StringComparer.Ordinal.GetHashCode(key.ProbeId)) % (uint)_lanes.Length)];
+
+    private async Task RunLaneAsync(Channel<Pending> lane, CancellationToken stoppingToken)
     {
         try
         {
             var batch = new List<Pending>();
-            while (await _queue.Reader.WaitToReadAsync(stoppingToken))
+            while (await lane.Reader.WaitToReadAsync(stoppingToken))
             {
                 batch.Clear();
-                while (batch.Count < options.Value.EvaluationBatchSize && _queue.Reader.TryRead(out var pending))
+                while (batch.Count < options.Value.EvaluationBatchSize && lane.Reader.TryRead(out var pending))
                 {
                     batch.Add(pending);
                 }
@@ -89,11 +116,16 @@ public sealed partial class EvaluationBatcher(AlertEvaluator evaluator, IOptions
         {
             // Nothing more is taken, and whatever was handed over and not evaluated is given back to its caller, which
             // evaluates it itself. (A stop before this ran at all is handled by StopAsync.)
-            _queue.Writer.TryComplete();
-            while (_queue.Reader.TryRead(out var left))
-            {
-                left.Done.TrySetCanceled(CancellationToken.None);
-            }
+            GiveBack(lane);
+        }
+    }
+
+    private static void GiveBack(Channel<Pending> lane)
+    {
+        lane.Writer.TryComplete();
+        while (lane.Reader.TryRead(out var left))
+        {
+            left.Done.TrySetCanceled(CancellationToken.None);
         }
     }
 
@@ -110,12 +142,16 @@ public sealed partial class EvaluationBatcher(AlertEvaluator evaluator, IOptions
         }
         finally
         {
-            _queue.Writer.TryComplete();
+            foreach (var lane in _lanes)
+            {
+                lane.Writer.TryComplete();
+            }
+
             if (ExecuteTask is null || ExecuteTask.IsCompleted)
             {
-                while (_queue.Reader.TryRead(out var left))
+                foreach (var lane in _lanes)
                 {
-                    left.Done.TrySetCanceled(CancellationToken.None);
+                    GiveBack(lane);
                 }
             }
         }

@@ -13,7 +13,9 @@ public sealed class ResultBatchConsumerDefinition : ConsumerDefinition<ResultBat
 
     public ResultBatchConsumerDefinition(IOptions<AlertingOptions> options)
     {
-        _prefetch = Math.Max(4, options.Value.PrefetchCount / 8);
+        // As many batches in flight as single results on the other endpoint: the batcher's lanes fill only from what
+        // the consumers have handed over, and a round's batch is often a handful of results.
+        _prefetch = options.Value.PrefetchCount;
         EndpointName = QueueName;
         ConcurrentMessageLimit = _prefetch;
     }

@@ -62,7 +62,34 @@ public sealed class EvaluationBatcherTests
         Assert.All(all, a => Assert.Equal(AlertStates.Resolved, a.State));
     }
 
-    private static ServiceProvider Services(TestDatabase database)
+    [Fact]
+    public async Task Lanes_side_by_side_keep_each_windows_order_and_evaluate_everything()
+    {
+        await using var database = await TestDatabase.CreateAsync(StorageDialect.PostgreSql);
+        using var services = Services(database, lanes: 4);
+        var batcher = services.GetRequiredService<EvaluationBatcher>();
+        await batcher.StartAsync(CancellationToken.None);
+        try
+        {
+            // 40 agents × 2 probes, each pair's results handed over in one call (as a batch message's are), all calls at
+            // once: ok, ok, failed × 3, ok × 2. Out of order, a window would drop the older results and the regression
+            // would neither open nor resolve.
+            var outcomes = new[] { ProbeOutcome.Ok, ProbeOutcome.Ok, ProbeOutcome.Failed, ProbeOutcome.Failed, ProbeOutcome.Failed, ProbeOutcome.Ok, ProbeOutcome.Ok };
+            var callers = Enumerable.Range(0, 40).SelectMany(agent => new[] { "pbx-tcp", "prov-tcp" }.Select(probe =>
+                batcher.EvaluateAsync(outcomes.Select((outcome, run) => Result($"agent-{agent}", probe, run, outcome)).ToList(), CancellationToken.None)));
+            await Task.WhenAll(callers).WaitAsync(TimeSpan.FromSeconds(120));
+        }
+        finally
+        {
+            await batcher.StopAsync(CancellationToken.None);
+        }
+
+        var all = await services.GetRequiredService<AlertStore>().ListAsync(null, null, null, 500, CancellationToken.None);
+        Assert.Equal(80, all.Count(a => a.Alertname == AlertCauses.RegressionAlert));
+        Assert.All(all, a => Assert.Equal(AlertStates.Resolved, a.State));
+    }
+
+    private static ServiceProvider Services(TestDatabase database, int lanes = 1)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -71,6 +98,7 @@ public sealed class EvaluationBatcherTests
             ["Storage:ConnectionString"] = database.ConnectionString,
             ["Alerting:ClusteredScheduler"] = "false",
             ["Alerting:EvaluationBatchSize"] = "7",
+            ["Alerting:EvaluationLanes"] = lanes.ToString(System.Globalization.CultureInfo.InvariantCulture),
         });
         builder.Services.AddLogging();
         builder.Services.AddSingleton(TimeProvider.System);
