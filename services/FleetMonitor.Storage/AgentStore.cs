@@ -20,10 +20,13 @@ public sealed class AgentStore(Database database, TimeProvider timeProvider)
         return rows.AsList();
     }
 
-    /// <summary>How many agents each site has (every agent with a heartbeat or a result has a row).</summary>
+    /// <summary>
+    /// How many agents each site has (every agent with a heartbeat or a result has a row): the counts the triggers of
+    /// migration 0033 keep in <c>site_agent_counts</c>, one row per site, equal to a <c>GROUP BY site_id</c> over agents.
+    /// </summary>
     public async Task<IReadOnlyList<SiteAgentCountRow>> CountBySiteAsync(CancellationToken cancellationToken)
     {
-        const string Sql = "SELECT site_id AS SiteId, COUNT(*) AS Agents FROM agents GROUP BY site_id";
+        const string Sql = "SELECT site_id AS SiteId, agents AS Agents FROM site_agent_counts WHERE agents > 0";
         await using var connection = await database.OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync<SiteAgentCountRow>(new CommandDefinition(Sql, cancellationToken: cancellationToken));
         return rows.AsList();
@@ -31,14 +34,41 @@ public sealed class AgentStore(Database database, TimeProvider timeProvider)
 
     /// <summary>
     /// The agents last heard from (last heartbeat, or lacking one their last result) before <paramref name="before"/>:
-    /// the candidates for offline, read through the index <c>agents_last_heard</c> (migration 0032), not by reading every agent.
+    /// the candidates for offline, ordered by id. Read in pages in the order of the index
+    /// <c>agents_last_heard</c> (migration 0035), each page a short index range after the last one's key, so the plan
+    /// does not depend on what the statistics of the ever-growing heartbeat column say about the cut-off. An agent
+    /// heard from meanwhile only moves forward, out of the range; none still quiet is skipped.
     /// </summary>
-    public async Task<IReadOnlyList<AgentRow>> ListQuietAsync(DateTimeOffset before, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<AgentRow>> ListQuietAsync(DateTimeOffset before, CancellationToken cancellationToken) =>
+        ListQuietAsync(before, 1000, cancellationToken);
+
+    /// <summary>As <see cref="ListQuietAsync(DateTimeOffset, CancellationToken)"/>, in pages of <paramref name="pageSize"/> agents.</summary>
+    public async Task<IReadOnlyList<AgentRow>> ListQuietAsync(DateTimeOffset before, int pageSize, CancellationToken cancellationToken)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
+        const string HeardAt = "COALESCE(last_heartbeat_at, last_seen_at)";
+        const string First = Columns + " WHERE " + HeardAt + " < @Before ORDER BY " + HeardAt + ", id LIMIT @Limit";
+        const string Next = Columns + " WHERE " + HeardAt + " < @Before AND (" + HeardAt + ", id) > (@AfterHeard, @AfterId) ORDER BY " + HeardAt + ", id LIMIT @Limit";
+        var result = new List<AgentRow>();
         await using var connection = await database.OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<AgentRow>(new CommandDefinition(
-            Columns + " WHERE COALESCE(last_heartbeat_at, last_seen_at) < @Before ORDER BY id", new { Before = before }, cancellationToken: cancellationToken));
-        return rows.AsList();
+        AgentRow? last = null;
+        while (true)
+        {
+            var page = (await connection.QueryAsync<AgentRow>(new CommandDefinition(
+                last is null ? First : Next,
+                new { Before = before, Limit = pageSize, AfterHeard = last?.LastHeartbeatAt ?? last?.LastSeenAt, AfterId = last?.Id },
+                cancellationToken: cancellationToken))).AsList();
+            result.AddRange(page);
+            if (page.Count < pageSize)
+            {
+                break;
+            }
+
+            last = page[^1];
+        }
+
+        result.Sort((a, b) => string.CompareOrdinal(a.Id, b.Id));
+        return result;
     }
 
     public async Task<AgentRow?> GetAsync(string id, CancellationToken cancellationToken)

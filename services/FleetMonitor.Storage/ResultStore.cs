@@ -62,6 +62,31 @@ public sealed class ResultStore(Database database, StateChangeOutbox outbox, Tim
             : Columns + " AND id < @Before ORDER BY id DESC LIMIT @Limit";
 
         await using var connection = await database.OpenAsync(cancellationToken);
+        if (connection is NpgsqlConnection postgres)
+        {
+            // Prepared: planning the scan of every daily partition costs more than running it, and the plan is the same
+            // for every agent and probe; a prepared statement is planned once per connection (Npgsql keeps it across the pool).
+            await using var command = new NpgsqlCommand(sql, postgres);
+            command.Parameters.Add(new NpgsqlParameter<string>("AgentId", agentId));
+            command.Parameters.Add(new NpgsqlParameter<string>("ProbeId", probeId));
+            command.Parameters.Add(new NpgsqlParameter<int>("Limit", limit));
+            if (before is { } beforeId)
+            {
+                command.Parameters.Add(new NpgsqlParameter<Guid>("Before", beforeId));
+            }
+
+            await command.PrepareAsync(cancellationToken);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            var parser = reader.GetRowParser<ProbeResultRow>();
+            var result = new List<ProbeResultRow>();
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                result.Add(parser(reader));
+            }
+
+            return result;
+        }
+
         var rows = await connection.QueryAsync<ProbeResultRow>(new CommandDefinition(
             sql, new { AgentId = agentId, ProbeId = probeId, Before = before ?? Guid.Empty, Limit = limit }, cancellationToken: cancellationToken));
         return rows.AsList();

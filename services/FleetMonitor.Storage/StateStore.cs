@@ -54,6 +54,18 @@ public sealed class StateStore(Database database)
         return rows.AsList();
     }
 
+    /// <summary>
+    /// A number that moves, in the writing transaction, whenever a state <see cref="ListNotOkAsync"/> would list is
+    /// written, added or removed, or a state starts or stops being listed (triggers of migration 0034). Read it before
+    /// the states: while it is unchanged, states read after an earlier reading of it are still the database's.
+    /// </summary>
+    public async Task<long> GetProblemVersionAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT version FROM problem_states_version WHERE id = 1", cancellationToken: cancellationToken));
+    }
+
     /// <summary>The states of <paramref name="agentIds"/> that may not be ok (as <see cref="ListNotOkAsync"/>).</summary>
     public async Task<IReadOnlyList<EndpointStateRow>> ListNotOkForAgentsAsync(IReadOnlyCollection<string> agentIds, CancellationToken cancellationToken)
     {

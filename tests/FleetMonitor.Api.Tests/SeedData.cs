@@ -71,4 +71,15 @@ public static class SeedData
         Findings = findings,
         Error = error,
     };
+
+    public static AgentHeartbeatSent Heartbeat(string agentId, string siteId, DateTimeOffset sentAt) => new()
+    {
+        SchemaVersion = AgentHeartbeatSent.CurrentSchemaVersion,
+        AgentId = agentId,
+        SiteId = siteId,
+        SentAt = sentAt,
+        Hostname = agentId + ".example.net",
+        AgentVersion = "1.0.0",
+        OutboxBacklog = 0,
+    };
 }

@@ -24,9 +24,9 @@ public sealed class FleetReadsTests
         await new ResultStore(db.Database, time).StoreBatchAsync(
             [Results.Make(T0, "result-only"), Results.Make(T0, "beat-old"), Results.Make(T0, "beat-new", siteId: "site-b")], CancellationToken.None);
         time.Advance(TimeSpan.FromMinutes(10));
-        await agents.RecordHeartbeatAsync(Beat("beat-old", "site-a", T0.AddMinutes(2)), CancellationToken.None);
-        await agents.RecordHeartbeatAsync(Beat("beat-new", "site-b", T0.AddMinutes(9)), CancellationToken.None);
-        await agents.RecordHeartbeatAsync(Beat("beat-only", "site-b", T0.AddMinutes(5)), CancellationToken.None);
+        await agents.RecordHeartbeatAsync(Heartbeats.Make("beat-old", "site-a", T0.AddMinutes(2)), CancellationToken.None);
+        await agents.RecordHeartbeatAsync(Heartbeats.Make("beat-new", "site-b", T0.AddMinutes(9)), CancellationToken.None);
+        await agents.RecordHeartbeatAsync(Heartbeats.Make("beat-only", "site-b", T0.AddMinutes(5)), CancellationToken.None);
 
         Assert.Equal(["result-only"], (await agents.ListQuietAsync(T0.AddMinutes(1), CancellationToken.None)).Select(a => a.Id));
         Assert.Equal(["beat-old", "result-only"], (await agents.ListQuietAsync(T0.AddMinutes(5), CancellationToken.None)).Select(a => a.Id));
@@ -102,15 +102,4 @@ public sealed class FleetReadsTests
 
         Assert.Contains("agents_last_heard", plan, StringComparison.Ordinal);
     }
-
-    private static AgentHeartbeatSent Beat(string agent, string site, DateTimeOffset sentAt) => new()
-    {
-        SchemaVersion = AgentHeartbeatSent.CurrentSchemaVersion,
-        AgentId = agent,
-        SiteId = site,
-        SentAt = sentAt,
-        Hostname = agent + ".example.net",
-        AgentVersion = "1.0.0",
-        OutboxBacklog = 0,
-    };
 }

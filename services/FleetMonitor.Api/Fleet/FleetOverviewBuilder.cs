@@ -11,31 +11,32 @@ public static class FleetOverviewBuilder
 {
     public static FleetOverview Build(
         IReadOnlyList<SiteRow> sites, IReadOnlyList<SiteAgentCountRow> agentCounts, IReadOnlyList<AgentRow> offline,
-        IEnumerable<ClassifiedState> states, DateTimeOffset now)
+        IEnumerable<ClassifiedState> states, DateTimeOffset now) =>
+        Build(sites, agentCounts, offline, StateProblems.From(states), now);
+
+    /// <summary>As the other overload, with the states' part worked out beforehand (it changes only when they do).</summary>
+    public static FleetOverview Build(
+        IReadOnlyList<SiteRow> sites, IReadOnlyList<SiteAgentCountRow> agentCounts, IReadOnlyList<AgentRow> offline,
+        StateProblems states, DateTimeOffset now)
     {
-        var notOk = new Dictionary<string, AgentOverview>(StringComparer.Ordinal);
-        var problems = new List<ProblemItem>();
+        var notOk = new Dictionary<string, AgentOverview>(states.Agents.Count + offline.Count, StringComparer.Ordinal);
+        var offlineProblems = new List<ProblemItem>(offline.Count);
         foreach (var agent in offline)
         {
             var lastHeard = agent.LastHeartbeatAt ?? agent.LastSeenAt;
             notOk[agent.Id] = new AgentOverview(agent.Id, agent.SiteId, FleetClass.Offline, $"no heartbeat since {lastHeard:O}", agent.Hostname, lastHeard);
-            problems.Add(new ProblemItem(FleetClass.Offline, FleetClass.Severity(FleetClass.Offline), agent.SiteId, agent.Id, null, null, null, null, null, null,
+            offlineProblems.Add(new ProblemItem(FleetClass.Offline, FleetClass.Severity(FleetClass.Offline), agent.SiteId, agent.Id, null, null, null, null, null, null,
                 $"no heartbeat for {Describe(now - lastHeard)}", lastHeard));
         }
 
-        foreach (var agentStates in states.Where(s => s.Problem is not null).GroupBy(s => s.AgentId, StringComparer.Ordinal))
+        // An offline agent's last states are stale: it is shown as offline, not as the last thing it said.
+        foreach (var (agentId, overview) in states.Agents)
         {
-            if (notOk.ContainsKey(agentStates.Key))
-            {
-                // Offline: its last states are stale, it is shown as offline, not as the last thing it said.
-                continue;
-            }
-
-            var ordered = agentStates.OrderBy(s => s.ProbeId, StringComparer.Ordinal).ToList();
-            var worst = ordered.MaxBy(s => FleetClass.Severity(s.Class))!;
-            notOk[agentStates.Key] = new AgentOverview(agentStates.Key, worst.SiteId, worst.Class, worst.Cause, null, null);
-            problems.AddRange(ordered.Select(s => s.Problem!));
+            notOk.TryAdd(agentId, overview);
         }
+
+        offlineProblems.Sort(ProblemOrder.Instance);
+        var sorted = Merge(offlineProblems, offline.Count == 0 ? states.Sorted : [.. states.Sorted.Where(p => notOk[p.AgentId].Class != FleetClass.Offline)]);
 
         var counts = agentCounts.ToDictionary(c => c.SiteId, c => (int)c.Agents, StringComparer.Ordinal);
         var notOkBySite = notOk.Values.ToLookup(a => a.SiteId, StringComparer.Ordinal);
@@ -53,13 +54,21 @@ public static class FleetOverviewBuilder
             })
             .ToList();
 
-        var sorted = problems
-            .OrderByDescending(p => p.Severity)
-            .ThenBy(p => p.SiteId, StringComparer.Ordinal)
-            .ThenBy(p => p.AgentId, StringComparer.Ordinal)
-            .ThenBy(p => p.ProbeId, StringComparer.Ordinal)
-            .ToList();
         return new FleetOverview(now, tiles, notOk, sorted);
+    }
+
+    private static List<ProblemItem> Merge(List<ProblemItem> first, IReadOnlyList<ProblemItem> second)
+    {
+        var merged = new List<ProblemItem>(first.Count + second.Count);
+        int i = 0, j = 0;
+        while (i < first.Count && j < second.Count)
+        {
+            merged.Add(ProblemOrder.Instance.Compare(first[i], second[j]) <= 0 ? first[i++] : second[j++]);
+        }
+
+        merged.AddRange(first.Skip(i));
+        merged.AddRange(second.Skip(j));
+        return merged;
     }
 
     private static string Describe(TimeSpan age) => age.TotalHours >= 48

@@ -6,7 +6,8 @@ namespace FleetMonitor.Api.Fleet;
 /// Reads what the <see cref="FleetOverview"/> needs, and nothing that grows with the fleet beyond it: the sites, each
 /// site's agent count (one GROUP BY), the agents quiet for longer than the shortest offline threshold (through the index
 /// <c>agents_last_heard</c>), judged by <see cref="OfflineThresholds"/> as alerting judges them, and the states that may
-/// not be ok, of which only the new and rewritten ones are fetched and classified (<see cref="ProblemStateCache"/>).
+/// not be ok, of which only the new and rewritten ones are fetched and classified, and none at all while their
+/// version has not moved (<see cref="ProblemStateCache"/>).
 /// One read at a time; <see cref="FleetOverviewSource"/> shares the reads between requests.
 /// </summary>
 public sealed class FleetOverviewReader(
@@ -14,6 +15,9 @@ public sealed class FleetOverviewReader(
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly ProblemStateCache _states = new(states);
+
+    /// <summary>How many builds read the problem states from the database rather than reusing the last ones; for tests.</summary>
+    public int ProblemStateReads => _states.Reads;
 
     public async Task<FleetOverview> ReadAsync(CancellationToken cancellationToken)
     {

@@ -20,6 +20,10 @@ internal sealed record FleetQuery(string? Site, string? Class, IReadOnlyList<str
 
     private static readonly string[] Classes = [FleetClass.Broken, FleetClass.Exposed, FleetClass.Offline, FleetClass.Degraded, FleetClass.Ok];
 
+    // The text q searches, made once per problem line: the lines of states kept between builds are the same objects
+    // from build to build, so a search does not join the words of every line again.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ProblemItem, string> SearchTexts = new();
+
     public static FleetQuery Parse(IQueryCollection query, RequestErrors errors)
     {
         foreach (var key in query.Keys.Where(k => !Known.Contains(k, StringComparer.Ordinal)))
@@ -106,10 +110,15 @@ internal sealed record FleetQuery(string? Site, string? Class, IReadOnlyList<str
             return true;
         }
 
+        var haystack = SearchTexts.GetValue(problem, SearchText);
+        return Words.All(word => haystack.Contains(word, StringComparison.OrdinalIgnoreCase));
+    }
+
+    private static string SearchText(ProblemItem problem)
+    {
         var findings = problem.Findings is { ValueKind: System.Text.Json.JsonValueKind.Array } array
             ? array.EnumerateArray().Select(f => f.ToString())
             : [];
-        var haystack = string.Join(' ', new[] { problem.SiteId, problem.AgentId, problem.ProbeId, problem.Kind, problem.Target, problem.Cause, problem.Class }.Concat(findings));
-        return Words.All(word => haystack.Contains(word, StringComparison.OrdinalIgnoreCase));
+        return string.Join(' ', new[] { problem.SiteId, problem.AgentId, problem.ProbeId, problem.Kind, problem.Target, problem.Cause, problem.Class }.Concat(findings));
     }
 }
