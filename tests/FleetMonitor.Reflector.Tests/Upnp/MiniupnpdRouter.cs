@@ -80,7 +80,7 @@ internal static class MiniupnpdRouter
         // It adds the leased mappings before it listens, each after reading back the rules it has: a bound for a starved machine.
         await daemon.WaitUntilAsync(
             "miniupnpd", () => daemon.Output.Contains("HTTP listening on port", StringComparison.Ordinal),
-            TimeSpan.FromSeconds(leases is null ? 15 : 15 + leases.Count));
+            TimeSpan.FromSeconds(leases is null ? 120 : 120 + leases.Count));
         Assert.True(daemon.Output.Contains("Port forwarding is now enabled", StringComparison.Ordinal),
             $"miniupnpd did not enable port forwarding after STUN:\n{daemon.Output}");
         return daemon;
