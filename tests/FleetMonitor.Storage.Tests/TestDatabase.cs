@@ -31,6 +31,13 @@ public sealed class TestDatabase : IAsyncDisposable
 
     public static string PostgresServer => Environment.GetEnvironmentVariable("FLEETMONITOR_TEST_POSTGRES") ?? DefaultPostgres;
 
+    /// <summary>
+    /// The connection string with waits for a loaded machine (the test projects run side by side), which can take longer
+    /// than Npgsql's 15 s to hand out a connection and its 30 s for a command: a test waits, it does not fail for it.
+    /// </summary>
+    private static NpgsqlConnectionStringBuilder Patient(string connectionString) =>
+        new(connectionString) { Timeout = 60, CommandTimeout = 120 };
+
     public static async Task<TestDatabase> CreateAsync(StorageDialect dialect)
     {
         if (dialect == StorageDialect.Sqlite)
@@ -42,7 +49,7 @@ public sealed class TestDatabase : IAsyncDisposable
         }
 
         var name = $"fm_test_{Guid.NewGuid():N}";
-        var builder = new NpgsqlConnectionStringBuilder(PostgresServer);
+        var builder = Patient(PostgresServer);
         try
         {
             await using var admin = new NpgsqlConnection(builder.ConnectionString);
@@ -55,10 +62,6 @@ public sealed class TestDatabase : IAsyncDisposable
         }
 
         builder.Database = name;
-        // A loaded machine (the test projects run side by side) can take longer than Npgsql's 15 s to hand out a
-        // connection and its 30 s for a command; a test waits, it does not fail for it.
-        builder.Timeout = 60;
-        builder.CommandTimeout = 120;
         DatabaseMigrator.Migrate(dialect, builder.ConnectionString, NullLogger.Instance);
         return new TestDatabase(dialect, builder.ConnectionString, null, name);
     }
@@ -77,7 +80,7 @@ public sealed class TestDatabase : IAsyncDisposable
         if (_postgresName is not null)
         {
             NpgsqlConnection.ClearAllPools();
-            await using var admin = new NpgsqlConnection(PostgresServer);
+            await using var admin = new NpgsqlConnection(Patient(PostgresServer).ConnectionString);
             await admin.OpenAsync();
             await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {_postgresName} WITH (FORCE)", admin);
             await drop.ExecuteNonQueryAsync();

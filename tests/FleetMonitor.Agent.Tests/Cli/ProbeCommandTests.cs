@@ -97,7 +97,19 @@ public sealed class ProbeCommandTests
         {
             using var client = await listener.AcceptTcpClientAsync();
             await client.GetStream().WriteAsync("SSH-2.0-OpenSSH_9.2\r\n"u8.ToArray());
-            await Task.Delay(TimeSpan.FromSeconds(2));
+            // Open until the probe leaves, not for a fixed 2 s a busy machine can use up before the probe reads the banner.
+            using var bound = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+            var buffer = new byte[1024];
+            try
+            {
+                while (await client.GetStream().ReadAsync(buffer, bound.Token) > 0)
+                {
+                }
+            }
+            catch (IOException)
+            {
+                // The probe reset the connection on its way out.
+            }
         });
 
         var (code, stdout, _) = await RunAsync("probe", "tcp", $"127.0.0.1:{port}", "--tls", "true", "--format", "text");

@@ -25,7 +25,9 @@ public sealed class PublishTimeoutTests
             {
                 Uri = $"amqp://{broker.AgentUser}:{broker.AgentPassword}@127.0.0.1:{proxy.Port}/{Uri.EscapeDataString(broker.VirtualHost)}",
                 MaxResultsPerMessage = 1,
-                PublishTimeout = TimeSpan.FromSeconds(3),
+                // Long enough that a busy broker confirms m0 on the first connection (3 s did not always suffice), short
+                // enough that the frozen connection below is given up within the wait.
+                PublishTimeout = TimeSpan.FromSeconds(15),
                 MinReconnectDelay = TimeSpan.FromMilliseconds(50),
                 MaxReconnectDelay = TimeSpan.FromMilliseconds(500),
             },

@@ -18,6 +18,9 @@ public sealed class ReplicaTests
         await using var database = await TestDatabase.CreateAsync(StorageDialect.PostgreSql);
         var settings = WebhookPayloads.Settings(receiver);
         settings["Alerting:PrefetchCount"] = "16";
+        // Notifications the killed instance had claimed wait out its claim (twice this) before the other delivers them:
+        // long enough for a slow receiver, short enough for the wait below.
+        settings["Alerting:DeliveryTimeout"] = "00:00:30";
         var (first, _) = await AlertingProcess.StartAsync(vhost, database, settings);
         await using var _first = first;
         var (second, _) = await AlertingProcess.StartAsync(vhost, database, settings);
@@ -52,7 +55,7 @@ public sealed class ReplicaTests
 
         await Eventually.WaitAsync(() => CountAsync(database, "SELECT count(*) FROM alerts"), n => n >= Agents, TimeSpan.FromSeconds(120), "an alert per agent");
         await Eventually.WaitAsync(
-            () => CountAsync(database, "SELECT count(*) FROM alert_notifications WHERE status <> 'delivered'"), n => n == 0, TimeSpan.FromSeconds(120), "every notification delivered");
+            () => CountAsync(database, "SELECT count(*) FROM alert_notifications WHERE status <> 'delivered'"), n => n == 0, TimeSpan.FromSeconds(240), "every notification delivered");
         await Eventually.WaitAsync(() => vhost.QueueDepthAsync("alerting-results"), n => n == 0, TimeSpan.FromSeconds(60), "the results queue drained");
 
         await using var db = await database.Database.OpenAsync(CancellationToken.None);

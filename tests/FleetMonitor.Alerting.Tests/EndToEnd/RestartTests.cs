@@ -17,6 +17,9 @@ public sealed class RestartTests
         await using var database = await TestDatabase.CreateAsync(StorageDialect.PostgreSql);
         var settings = WebhookPayloads.Settings(receiver);
         settings["Alerting:MaxAttempts"] = "100";
+        // The default: a notification claimed when Alerting is killed waits out its claim (twice this) before the
+        // restarted one delivers it, and the resolve below is waited for 120 s. Pages counted here are distinct.
+        settings["Alerting:DeliveryTimeout"] = "00:00:10";
         var (first, _) = await AlertingProcess.StartAsync(vhost, database, settings);
         await using var _first = first;
         await using var agent = await AgentPublisher.ConnectAsync(vhost);

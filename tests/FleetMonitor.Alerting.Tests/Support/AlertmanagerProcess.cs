@@ -81,7 +81,7 @@ public sealed class AlertmanagerProcess : IAsyncDisposable
                         }
                     },
                     status => status is HttpStatusCode.OK or HttpStatusCode.Gone,
-                    TimeSpan.FromSeconds(60),
+                    TimeSpan.FromSeconds(120),
                     "Alertmanager ready");
                 if (!process.HasExited)
                 {

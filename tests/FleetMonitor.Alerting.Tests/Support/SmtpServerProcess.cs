@@ -48,7 +48,7 @@ public sealed class SmtpServerProcess : IAsyncDisposable
         {
             var port = AlertmanagerProcess.FreePort();
             var process = ChildProcess.Start(Python, arguments(port, Path.Combine(folder.FullName, "mail")));
-            var ready = await Eventually.WaitAsync(() => BannerAsync(process, port), state => state != "waiting", TimeSpan.FromSeconds(60), "the SMTP server's banner");
+            var ready = await Eventually.WaitAsync(() => BannerAsync(process, port), state => state != "waiting", TimeSpan.FromSeconds(120), "the SMTP server's banner");
             if (ready == "ready")
             {
                 return new SmtpServerProcess(process, folder, port);

@@ -41,6 +41,8 @@ public sealed class BrowserSession : IAsyncDisposable
         {
             ExecutablePath = Chromium,
             Headless = true,
+            // Playwright's default is 30 s; a busy machine can take longer to start Chromium.
+            Timeout = 120_000,
             Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
         });
         return new BrowserSession(factory, playwright, browser, address);

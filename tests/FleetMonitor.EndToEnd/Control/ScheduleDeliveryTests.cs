@@ -63,12 +63,14 @@ public sealed class ScheduleDeliveryTests
                 var afterDelete = await (await api.Http.DeleteAsync($"/api/sites/{Site}/definitions/doomed")).ReadJsonAsync();
                 var deletedVersion = afterDelete.GetProperty("schedule").GetProperty("version").GetInt64();
                 await WaitForAppliedVersionAsync(api, v => v >= deletedVersion, agent, $"schedule version {deletedVersion} applied");
-                // Results enqueued before the heartbeat that reported the deletion may still be on their way: let them land first.
-                await Task.Delay(TimeSpan.FromSeconds(3));
-                var settled = await CountAsync(database, "doomed");
-                await Task.Delay(TimeSpan.FromSeconds(4));
-                Assert.Equal(settled, await CountAsync(database, "doomed"));
-                Assert.True(await CountAsync(database, "ingestion-tcp") > 0);
+                // The agent applied the deletion before its heartbeat said so: a doomed run started after this instant
+                // would be one too many. Results of runs before it may still be on their way, and are not counted.
+                var applied = TimeProvider.System.GetUtcNow();
+                // The positive marker: the other definition's runs of the next seconds (one a second) have arrived, so a
+                // doomed run in that time (it ran every second) would have had the same time to arrive.
+                await WaitForResultsAsync(database, "ingestion-tcp", version: 2, agent, startedAfter: applied + TimeSpan.FromSeconds(4));
+                Assert.Equal(0, await CountAsync(database, "doomed", startedAfter: applied));
+                Assert.True(await CountAsync(database, "doomed") > 0);
 
                 // Probe now: an ad-hoc probe on this one agent.
                 var accepted = await (await api.Http.PostAsJsonAsync($"/api/sites/{Site}/probe-now",
@@ -123,15 +125,15 @@ public sealed class ScheduleDeliveryTests
         }
     }
 
-    private static async Task WaitForResultsAsync(TestDatabase database, string probeId, int version, AgentProcess agent)
+    private static async Task WaitForResultsAsync(TestDatabase database, string probeId, int version, AgentProcess agent, DateTimeOffset? startedAfter = null)
     {
         try
         {
             await Eventually.WaitAsync(
-                () => CountAsync(database, probeId, version),
+                () => CountAsync(database, probeId, version, startedAfter),
                 n => n > 0,
                 TimeSpan.FromSeconds(60),
-                $"results of {probeId} version {version}");
+                $"results of {probeId} version {version}" + (startedAfter is { } after ? $" started after {after:O}" : ""));
         }
         catch (TimeoutException e)
         {
@@ -139,12 +141,16 @@ public sealed class ScheduleDeliveryTests
         }
     }
 
-    private static async Task<long> CountAsync(TestDatabase database, string probeId, int? version = null)
+    private static async Task<long> CountAsync(TestDatabase database, string probeId, int? version = null, DateTimeOffset? startedAfter = null)
     {
         await using var connection = new NpgsqlConnection(database.ConnectionString);
         return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            "SELECT count(*) FROM probe_results WHERE agent_id = @AgentId AND probe_id = @ProbeId AND (@Version::int IS NULL OR probe_version = @Version)",
-            new { AgentId, ProbeId = probeId, Version = version }));
+            """
+            SELECT count(*) FROM probe_results
+            WHERE agent_id = @AgentId AND probe_id = @ProbeId AND (@Version::int IS NULL OR probe_version = @Version)
+              AND (@StartedAfter::timestamptz IS NULL OR started_at > @StartedAfter)
+            """,
+            new { AgentId, ProbeId = probeId, Version = version, StartedAfter = startedAfter }));
     }
 
     private static async Task<List<(string ProbeId, int ProbeVersion)>> ProbeRunsInOutboxAsync(ResultOutbox outbox)

@@ -39,34 +39,40 @@ public sealed class AgentScheduleTests
             ["Agent:Probes:0:Kind"] = "tcp",
             ["Agent:Probes:0:Target"] = $"127.0.0.1:{ingestion.Address.Port}",
             ["Agent:Probes:0:IntervalSeconds"] = "2",
+            // The latest result is what the test reads: a wide budget keeps a busy machine from turning "ok" into a timeout.
+            ["Agent:Probes:0:TimeoutSeconds"] = "30",
             ["Agent:Probes:1:Id"] = "ingestion-alive",
             ["Agent:Probes:1:Kind"] = "http",
             ["Agent:Probes:1:Target"] = new Uri(ingestion.Address, "/alive").ToString(),
             ["Agent:Probes:1:Cron"] = "0/2 * * * * ?",
+            ["Agent:Probes:1:TimeoutSeconds"] = "30",
             ["Agent:Probes:2:Id"] = "pbx-sip-tcp",
             ["Agent:Probes:2:Kind"] = "tcp",
             ["Agent:Probes:2:Target"] = $"127.0.0.1:{closedPort}",
             ["Agent:Probes:2:IntervalSeconds"] = "2",
+            ["Agent:Probes:2:TimeoutSeconds"] = "30",
 
             // Every other kind on the same schedule, aimed at closed ports on loopback (nothing answers): what matters here is that their
             // results travel the pipeline with their own outcome and finding; the probes' verdicts are tested against
-            // real peers in the probes' and the Reflector's tests.
+            // real peers in the probes' and the Reflector's tests. Each decides at once (a refusal, a port-unreachable)
+            // or after its own wait (upnp's 2 s of SSDP, nat's three transmissions), so a budget of 20-30 s costs
+            // nothing and keeps a busy machine's deadline from deciding instead (a timeout finding, or nat.incomplete).
             ["Agent:Probes:3:Id"] = "pbx-dns",
             ["Agent:Probes:3:Kind"] = "dns",
             ["Agent:Probes:3:Target"] = "pbx.example.test",
             ["Agent:Probes:3:Parameters:resolver"] = $"127.0.0.1:{closedPort}",
-            ["Agent:Probes:3:TimeoutSeconds"] = "2",
+            ["Agent:Probes:3:TimeoutSeconds"] = "20",
             ["Agent:Probes:3:IntervalSeconds"] = "3",
             ["Agent:Probes:4:Id"] = "pbx-sip-udp",
             ["Agent:Probes:4:Kind"] = "sip",
             ["Agent:Probes:4:Target"] = $"127.0.0.1:{closedPort}",
-            ["Agent:Probes:4:TimeoutSeconds"] = "2",
+            ["Agent:Probes:4:TimeoutSeconds"] = "20",
             ["Agent:Probes:4:IntervalSeconds"] = "3",
             ["Agent:Probes:5:Id"] = "media",
             ["Agent:Probes:5:Kind"] = "media",
             ["Agent:Probes:5:Target"] = $"127.0.0.1:{closedPort}",
             ["Agent:Probes:5:Parameters:count"] = "20",
-            ["Agent:Probes:5:TimeoutSeconds"] = "3",
+            ["Agent:Probes:5:TimeoutSeconds"] = "20",
             ["Agent:Probes:5:IntervalSeconds"] = "3",
             ["Agent:Probes:6:Id"] = "nat",
             ["Agent:Probes:6:Kind"] = "nat",
@@ -80,20 +86,20 @@ public sealed class AgentScheduleTests
             ["Agent:Probes:7:Kind"] = "sip-alg",
             ["Agent:Probes:7:Target"] = $"127.0.0.1:{closedPort}",
             ["Agent:Probes:7:Parameters:ports"] = $"{closedPort}",
-            ["Agent:Probes:7:TimeoutSeconds"] = "3",
+            ["Agent:Probes:7:TimeoutSeconds"] = "20",
             ["Agent:Probes:7:IntervalSeconds"] = "3",
             ["Agent:Probes:8:Id"] = "exposure",
             ["Agent:Probes:8:Kind"] = "exposure",
             ["Agent:Probes:8:Target"] = $"http://127.0.0.1:{closedPort}/",
             ["Agent:Probes:8:Parameters:username"] = "agent-scheduled",
             ["Agent:Probes:8:Parameters:password"] = "not-a-real-password-1234",
-            ["Agent:Probes:8:TimeoutSeconds"] = "3",
+            ["Agent:Probes:8:TimeoutSeconds"] = "20",
             ["Agent:Probes:8:IntervalSeconds"] = "3",
             ["Agent:Probes:9:Id"] = "upnp",
             ["Agent:Probes:9:Kind"] = "upnp",
             ["Agent:Probes:9:Target"] = "ssdp",
             ["Agent:Probes:9:Parameters:ssdp_address"] = $"127.0.0.1:{closedPort}",
-            ["Agent:Probes:9:TimeoutSeconds"] = "3",
+            ["Agent:Probes:9:TimeoutSeconds"] = "20",
             ["Agent:Probes:9:IntervalSeconds"] = "3",
         });
         builder.AddFleetMonitorAgent();
@@ -106,7 +112,7 @@ public sealed class AgentScheduleTests
             var rows = await Eventually.WaitAsync(
                 () => states.ListForAgentAsync("agent-scheduled", CancellationToken.None),
                 r => r.Count == 10,
-                TimeSpan.FromSeconds(60),
+                TimeSpan.FromSeconds(120),
                 "ten probe states for the agent");
             var byProbe = rows.ToDictionary(r => r.ProbeId);
             Assert.Equal("ok", byProbe["ingestion-tcp"].Outcome);
@@ -133,7 +139,7 @@ public sealed class AgentScheduleTests
             var seen = await Eventually.WaitAsync(
                 () => agents.GetAsync("agent-scheduled", CancellationToken.None),
                 a => a?.LastHeartbeatAt is not null,
-                TimeSpan.FromSeconds(30),
+                TimeSpan.FromSeconds(60),
                 "a heartbeat recorded");
             Assert.False(string.IsNullOrEmpty(seen!.AgentVersion));
             Assert.Equal("home-7", seen.SiteId);

@@ -85,7 +85,7 @@ public sealed class ExactlyOnceTests
         await Eventually.WaitAsync(() => outbox.CountUnsentAsync(CancellationToken.None), n => n == 0, TimeSpan.FromSeconds(60), "the state-change outbox relayed");
         var sequences = (await db.QueryAsync<long>("SELECT sequence FROM state_change_outbox ORDER BY sequence")).ToList();
         Assert.NotEmpty(sequences);
-        await Eventually.WaitAsync(() => vhost.QueueDepthAsync("alerting-state-changes"), n => n >= sequences.Count, TimeSpan.FromSeconds(30), "the changes in the alerting queue");
+        await Eventually.WaitAsync(() => vhost.QueueDepthAsync("alerting-state-changes"), n => n >= sequences.Count, TimeSpan.FromSeconds(60), "the changes in the alerting queue");
 
         await using var connection = await vhost.ConnectAsync();
         await using var channel = await connection.CreateChannelAsync();

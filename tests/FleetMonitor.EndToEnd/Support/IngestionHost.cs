@@ -82,7 +82,7 @@ public sealed class IngestionHost : IAsyncDisposable
         await Eventually.WaitAsync(
             async () => (await http.GetAsync("/health")).StatusCode,
             status => status == System.Net.HttpStatusCode.OK,
-            TimeSpan.FromSeconds(60),
+            TimeSpan.FromSeconds(120),
             "Ingestion reporting healthy");
         return new IngestionHost(app, address, log);
     }

@@ -2,6 +2,7 @@ using System.Net;
 using FleetMonitor.Contracts;
 using FleetMonitor.Probes.Http;
 using FleetMonitor.Probes.Tests.Support;
+using Microsoft.Extensions.Time.Testing;
 
 namespace FleetMonitor.Probes.Tests.Http;
 
@@ -127,10 +128,12 @@ public sealed class HttpProbeTests(TestCertificates certificates) : IClassFixtur
     public async Task Server_that_never_sends_headers_times_out()
     {
         await using var silent = new SilentTcpServer();
-        // Five seconds, not less: the budget covers the connect, which a busy machine can delay past 500 ms.
+        // The deadline passes on a fake clock once the request has reached the server: a real budget also had to cover
+        // a connect that a busy machine can delay past it.
+        var clock = new FakeTimeProvider(TimeProvider.System.GetUtcNow());
         var request = new ProbeRequest { Target = $"http://127.0.0.1:{silent.Port}/", Timeout = TimeSpan.FromSeconds(5) };
 
-        var observation = await _probe.RunAsync(request, CancellationToken.None);
+        var observation = await silent.RunPastTheDeadlineAsync(new HttpProbe(clock, proxy: null), clock, request);
 
         Assert.Equal(ProbeOutcome.Failed, observation.Outcome);
         Assert.Equal([FindingCodes.HttpTimeout], observation.Findings);
@@ -142,10 +145,11 @@ public sealed class HttpProbeTests(TestCertificates certificates) : IClassFixtur
     public async Task Https_server_that_never_answers_times_out_in_the_handshake()
     {
         await using var silent = new SilentTcpServer();
-        // Five seconds, not less: the budget covers the connect, which a busy machine can delay past 500 ms.
+        // The deadline passes on a fake clock once the ClientHello has reached the server (see above).
+        var clock = new FakeTimeProvider(TimeProvider.System.GetUtcNow());
         var request = new ProbeRequest { Target = $"https://127.0.0.1:{silent.Port}/", Timeout = TimeSpan.FromSeconds(5) };
 
-        var observation = await _probe.RunAsync(request, CancellationToken.None);
+        var observation = await silent.RunPastTheDeadlineAsync(new HttpProbe(clock, proxy: null), clock, request);
 
         Assert.Equal(ProbeOutcome.Failed, observation.Outcome);
         Assert.Equal([FindingCodes.TlsHandshakeFailed, FindingCodes.TlsTimeout], observation.Findings);

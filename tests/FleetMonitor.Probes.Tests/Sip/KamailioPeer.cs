@@ -14,7 +14,8 @@ namespace FleetMonitor.Probes.Tests.Sip;
 /// </summary>
 public sealed class KamailioPeer : IAsyncLifetime
 {
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(5);
+    // kamailio forks its workers before it listens; on a busy machine that took more than 5 s.
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
 
     private string? _directory;
     private PeerProcess? _process;

@@ -3,6 +3,7 @@ using System.Text;
 using FleetMonitor.Contracts;
 using FleetMonitor.Probes.Sip;
 using FleetMonitor.Probes.Tests.Support;
+using Microsoft.Extensions.Time.Testing;
 
 namespace FleetMonitor.Probes.Tests.Sip;
 
@@ -15,8 +16,15 @@ public sealed class SipOptionsProbeTests
     public async Task First_request_lost_is_ok_after_a_retransmission_on_timer_T1()
     {
         await using var peer = new FakeUdpSipPeer((n, request) => n == 1 ? [] : [FakeSipResponses.Build(request, 200, "OK")]);
+        // Timer E on a fake clock: a busy machine must not turn the one retransmission into two (or into a timeout).
+        var timeout = TimeSpan.FromSeconds(20);
+        var clock = new TimerRecordingTimeProvider(due => due < timeout);
+        var run = new SipOptionsProbe(clock).RunAsync(new ProbeRequest { Target = $"127.0.0.1:{peer.Port}", Timeout = timeout }, CancellationToken.None);
+        Assert.Equal(SipOptionsProbe.T1, await clock.NextTimerAsync());
+        await ArrivedAsync(peer, 1);
+        clock.Advance(SipOptionsProbe.T1);
 
-        var observation = await ProbeAsync(peer.Port, "udp");
+        var observation = await run.WaitAsync(TimeSpan.FromMinutes(1));
 
         Assert.Equal(ProbeOutcome.Ok, observation.Outcome);
         Assert.Empty(observation.Findings);
@@ -59,15 +67,28 @@ public sealed class SipOptionsProbeTests
     public async Task Server_that_never_answers_times_out_after_retransmitting()
     {
         await using var peer = new FakeUdpSipPeer((_, _) => []);
+        // Timer E: sent at 0, 0.5 s and 1.5 s (the interval doubles), then the 1.7 s deadline; on a fake clock, so that a
+        // busy machine cannot run the deadline before a retransmission is due.
+        var timeout = TimeSpan.FromMilliseconds(1700);
+        var clock = new TimerRecordingTimeProvider(due => due.TotalMilliseconds is 500 or 1000 or 2000);
+        var run = new SipOptionsProbe(clock).RunAsync(new ProbeRequest { Target = $"127.0.0.1:{peer.Port}", Timeout = timeout }, CancellationToken.None);
+        var expected = 1;
+        foreach (var interval in new[] { 500, 1000 })
+        {
+            Assert.Equal(TimeSpan.FromMilliseconds(interval), await clock.NextTimerAsync());
+            await ArrivedAsync(peer, expected++);
+            clock.Advance(TimeSpan.FromMilliseconds(interval));
+        }
 
-        var observation = await ProbeAsync(peer.Port, "udp", timeout: TimeSpan.FromMilliseconds(1700));
+        Assert.Equal(TimeSpan.FromMilliseconds(2000), await clock.NextTimerAsync());
+        await ArrivedAsync(peer, expected);
+        clock.Advance(TimeSpan.FromMilliseconds(200));
+        var observation = await run.WaitAsync(TimeSpan.FromMinutes(1));
 
         Assert.Equal(ProbeOutcome.Failed, observation.Outcome);
         Assert.Equal([FindingCodes.SipTimeout], observation.Findings);
         Assert.False(observation.Facts.ContainsKey("sip_status"));
-
-        // Timer E: sent at 0, 0.5 s and 1.5 s (the interval doubles), then the 1.7 s deadline; a slow machine may miss the last.
-        Assert.InRange(observation.Measurements["retransmissions"], 1, 2);
+        Assert.Equal(2, observation.Measurements["retransmissions"]);
         Assert.Contains("transmissions", observation.Error, StringComparison.Ordinal);
     }
 
@@ -223,8 +244,9 @@ public sealed class SipOptionsProbeTests
     {
         await using var server = new SilentTcpServer();
 
-        // Five seconds: the budget covers the connect, which a busy machine can delay past 500 ms.
-        var observation = await ProbeAsync(server.Port, "tcp", timeout: TimeSpan.FromSeconds(5));
+        // The deadline passes on a fake clock once the request has reached the server: a real budget also had to cover
+        // a connect that a busy machine can delay past it.
+        var observation = await PastTheDeadlineAsync(server, "tcp");
 
         Assert.Equal(ProbeOutcome.Failed, observation.Outcome);
         Assert.Equal([FindingCodes.SipTimeout], observation.Findings);
@@ -245,8 +267,8 @@ public sealed class SipOptionsProbeTests
     {
         await using var server = new SilentTcpServer();
 
-        // Five seconds: the budget covers the connect, which a busy machine can delay past 500 ms.
-        var observation = await ProbeAsync(server.Port, "tls", timeout: TimeSpan.FromSeconds(5));
+        // The deadline passes on a fake clock once the ClientHello has reached the server (see above).
+        var observation = await PastTheDeadlineAsync(server, "tls");
 
         Assert.Equal(ProbeOutcome.Failed, observation.Outcome);
         Assert.Equal([FindingCodes.TlsHandshakeFailed, FindingCodes.TlsTimeout], observation.Findings);
@@ -304,7 +326,7 @@ public sealed class SipOptionsProbeTests
         using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
-            _probe.RunAsync(new ProbeRequest { Target = $"127.0.0.1:{peer.Port}", Timeout = TimeSpan.FromSeconds(3) }, cancel.Token));
+            _probe.RunAsync(new ProbeRequest { Target = $"127.0.0.1:{peer.Port}", Timeout = TimeSpan.FromSeconds(30) }, cancel.Token));
     }
 
     [Fact]
@@ -324,13 +346,26 @@ public sealed class SipOptionsProbeTests
         }
     }
 
-    private Task<ProbeObservation> ProbeAsync(int port, string transport, TimeSpan? timeout = null) =>
+    private Task<ProbeObservation> ProbeAsync(int port, string transport) =>
         _probe.RunAsync(
             new ProbeRequest
             {
                 Target = $"127.0.0.1:{port}",
                 Parameters = new Dictionary<string, string> { ["transport"] = transport },
-                Timeout = timeout ?? TimeSpan.FromSeconds(3),
+                // Generous: every peer here answers at once, so the budget only matters on a busy machine, where it must
+                // not run out before the answer is read.
+                Timeout = TimeSpan.FromSeconds(30),
             },
             CancellationToken.None);
+
+    private static Task<ProbeObservation> PastTheDeadlineAsync(SilentTcpServer server, string transport)
+    {
+        var clock = new FakeTimeProvider(TimeProvider.System.GetUtcNow());
+        return server.RunPastTheDeadlineAsync(new SipOptionsProbe(clock), clock, new ProbeRequest
+        {
+            Target = $"127.0.0.1:{server.Port}",
+            Parameters = new Dictionary<string, string> { ["transport"] = transport },
+            Timeout = TimeSpan.FromSeconds(5),
+        });
+    }
 }

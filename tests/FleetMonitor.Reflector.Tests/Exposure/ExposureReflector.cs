@@ -32,12 +32,18 @@ internal static class ExposureReflector
             $"--{ManagementEndpoint.SettingKey}={ManagementUrl}",
             $"--Reflector:Agents:Credentials:0:Username={Username}", $"--Reflector:Agents:Credentials:0:Password={Password}",
             $"--Reflector:Agents:Credentials:1:Username={OtherUsername}", $"--Reflector:Agents:Credentials:1:Password={OtherPassword}",
+            // Scan timing for a busy machine: an answer (a SYN-ACK, kamailio's reply, a port-unreachable) read after the
+            // production waits of 1.5 s (TCP) and 1 s (UDP) made an open port filtered or a closed one open|filtered.
+            // Only ports that never answer wait these out; a test's own settings come after and win.
+            "--Reflector:Exposure:TcpTimeoutMs=5000", "--Reflector:Exposure:UdpTimeoutMs=3000",
+            "--Reflector:Exposure:BannerTimeoutMs=3000", "--Reflector:Exposure:ScanTimeLimitSeconds=90",
             .. settings,
         ]);
         var waited = Stopwatch.StartNew();
         while (!reflector.Output.Contains($"Now listening on: {Url}", StringComparison.Ordinal))
         {
-            if (waited.Elapsed > TimeSpan.FromSeconds(20))
+            // The process start itself is bounded in ReflectorProcess; this only waits for Kestrel after it.
+            if (waited.Elapsed > TimeSpan.FromSeconds(120))
             {
                 var output = reflector.Output;
                 await reflector.DisposeAsync();
@@ -62,7 +68,8 @@ internal static class ExposureReflector
         };
         foreach (var (name, value) in extra)
             parameters[name] = value;
-        return NetnsProbe.RunAsync(net.Client, "exposure", Url, TimeSpan.FromSeconds(30), parameters);
+        // Covers the Reflector's whole scan (at most its 90 s limit above) and the exchange around it.
+        return NetnsProbe.RunAsync(net.Client, "exposure", Url, TimeSpan.FromSeconds(120), parameters);
     }
 
     /// <summary>Each scanned port's state, read back from the observation's facts as a user would read them.</summary>

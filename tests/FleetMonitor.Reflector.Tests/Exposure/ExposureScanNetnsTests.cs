@@ -84,7 +84,7 @@ public sealed class ExposureScanNetnsTests(ITestOutputHelper output) : IDisposab
         await using var dns = NetnsDaemon.Start(_net.Client, "dnsmasq", "dnsmasq-base",
             "--keep-in-foreground", "--conf-file=/dev/null", "--no-resolv", "--no-hosts", "--no-poll", "--bind-interfaces",
             $"--listen-address={RouterTopology.ClientAddress}", "--port=53", "--user=root", "--group=root", "--pid-file=", "--log-facility=-");
-        await dns.WaitUntilAsync("dnsmasq", () => NetnsDaemon.Accepts(_net.Client, new IPEndPoint(client, 53)), TimeSpan.FromSeconds(10));
+        await dns.WaitUntilAsync("dnsmasq", () => NetnsDaemon.Accepts(_net.Client, new IPEndPoint(client, 53)), TimeSpan.FromSeconds(120));
 
         var (observation, _) = await ScanAndCompareWithNmapAsync(Expected(
             ExposurePortState.Closed, ExposurePortState.Closed,

@@ -46,7 +46,7 @@ internal static class KamailioInNamespace
             "-DD", "-E", "-f", config, "-Y", directory, "-P", Path.Combine(directory, "kamailio.pid"), "-w", directory,
             .. listens.SelectMany(l => new[] { "-l", l }),
         ]).Owning(directory);
-        await daemon.WaitUntilAsync("kamailio", () => NetnsDaemon.Accepts(ns, tcpCheck), TimeSpan.FromSeconds(15));
+        await daemon.WaitUntilAsync("kamailio", () => NetnsDaemon.Accepts(ns, tcpCheck), TimeSpan.FromSeconds(120));
         return daemon;
     }
 }

@@ -55,7 +55,7 @@ internal sealed class CoturnPeer : IAsyncDisposable
             ];
             await server.WaitUntilAsync(
                 _ => ListeningUdp(net.Internet) is var bound && endpoints.All(bound.Contains),
-                TimeSpan.FromSeconds(15), "listening on its four UDP sockets");
+                TimeSpan.FromSeconds(120), "listening on its four UDP sockets");
             return peer;
         }
         catch

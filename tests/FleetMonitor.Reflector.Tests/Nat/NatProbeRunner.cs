@@ -9,7 +9,9 @@ namespace FleetMonitor.Reflector.Tests.Nat;
 /// <summary>Runs our <c>nat</c> probe with FleetMonitor.Probes.NetnsRunner (copied beside the tests) in the client namespace.</summary>
 internal static class NatProbeRunner
 {
-    private static readonly TimeSpan Slack = TimeSpan.FromSeconds(30);
+    // Beyond the probe's own timeout: a bound for a runner that hangs (starting dotnet in a namespace took more than
+    // 30 s at a load of 90).
+    private static readonly TimeSpan Slack = TimeSpan.FromSeconds(120);
 
     public static async Task<ProbeObservation> RunAsync(NatTopology net, string target, TimeSpan timeout, IReadOnlyDictionary<string, string> parameters)
     {

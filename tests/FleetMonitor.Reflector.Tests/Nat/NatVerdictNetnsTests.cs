@@ -13,12 +13,12 @@ namespace FleetMonitor.Reflector.Tests.Nat;
 /// <remarks>
 /// Time: each topology costs about 3 s to build and start both servers, then runs all four clients at once; the
 /// slowest are the silent tests of a filtering NAT, which our probe decides after three transmissions and two RTOs
-/// (2.5 s; the 20 s timeout is only a bound, wide for a loaded machine) and coturn's tool after its 3 s receive timeouts.
+/// (2.5 s; the 60 s timeout is only a bound, wide for a loaded machine) and coturn's tool after its 3 s receive timeouts.
 /// </remarks>
 public sealed class NatVerdictNetnsTests(ITestOutputHelper output)
 {
-    private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(20);
-    private static readonly TimeSpan ToolLimit = TimeSpan.FromSeconds(40);
+    private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan ToolLimit = TimeSpan.FromSeconds(90);
 
     /// <summary>The router configuration and its ground truth: mapping, filtering, classic name, hairpinning as our probe reports them.</summary>
     public static TheoryData<RouterNat, string, string, string, string> Topologies => new()

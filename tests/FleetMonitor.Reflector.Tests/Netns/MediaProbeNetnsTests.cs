@@ -97,7 +97,9 @@ public sealed class MediaProbeNetnsTests(ITestOutputHelper output) : IDisposable
     public async Task Without_a_reflector_nothing_comes_back_and_the_host_says_the_port_is_closed()
     {
         var observation = await NetnsRunner.MediaProbeAsync(
-            _net.Client, Echo, TimeSpan.FromSeconds(5), new Dictionary<string, string> { ["count"] = "25", ["interval_ms"] = "20" });
+            // Half a second of packets and a second for the last echoes: the budget only bounds a busy machine, where 5 s
+            // could stop the sending early.
+            _net.Client, Echo, TimeSpan.FromSeconds(20), new Dictionary<string, string> { ["count"] = "25", ["interval_ms"] = "20" });
 
         Assert.Equal(ProbeOutcome.Failed, observation.Outcome);
         Assert.Equal([FindingCodes.MediaNoEcho], observation.Findings);
@@ -113,7 +115,9 @@ public sealed class MediaProbeNetnsTests(ITestOutputHelper output) : IDisposable
         NetnsSet.Iptables(_net.Reflector, "-A", "INPUT", "-p", "udp", "--dport", $"{EchoPort}", "-m", "comment", "--comment", "fmt-all", "-j", "DROP");
 
         var observation = await NetnsRunner.MediaProbeAsync(
-            _net.Client, Echo, TimeSpan.FromSeconds(5), new Dictionary<string, string> { ["count"] = "25", ["interval_ms"] = "20" });
+            // Half a second of packets and a second for the last echoes: the budget only bounds a busy machine, where 5 s
+            // could stop the sending early.
+            _net.Client, Echo, TimeSpan.FromSeconds(20), new Dictionary<string, string> { ["count"] = "25", ["interval_ms"] = "20" });
 
         Assert.Equal(ProbeOutcome.Failed, observation.Outcome);
         Assert.Equal([FindingCodes.MediaNoEcho], observation.Findings);

@@ -111,7 +111,8 @@ public sealed class SipAlgNetnsTests(ITestOutputHelper output) : IDisposable
         await using var reflector = await StartMirrorAsync(OtherPort);
 
         var observation = await NetnsProbe.RunAsync(
-            _net.Client, "sip-alg", $"{SipAlgTopology.MirrorAddress}:{OtherPort}", TimeSpan.FromSeconds(8),
+            // The probe ends with the mirror's answers on both ports; the timeout is only a bound for a loaded machine.
+            _net.Client, "sip-alg", $"{SipAlgTopology.MirrorAddress}:{OtherPort}", TimeSpan.FromSeconds(60),
             new Dictionary<string, string> { ["transports"] = "udp,tcp" });
         output.WriteLine(JsonSerializer.Serialize(observation, WireFormat.Options));
 
@@ -183,8 +184,9 @@ public sealed class SipAlgNetnsTests(ITestOutputHelper output) : IDisposable
             ]);
         var listening = $"SIP mirror listening on tcp {SipAlgTopology.MirrorAddress}:{alsoOn ?? SipAlgTopology.SipPort}";
 
-        // The echo reports first; the mirror binds right after it, in the same start. Bounded: 10 s.
-        for (var i = 0; i < 100 && !reflector.Output.Contains(listening, StringComparison.Ordinal); i++)
+        // The echo reports first; the mirror binds right after it, in the same start. Bounded for a busy machine.
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (!reflector.Output.Contains(listening, StringComparison.Ordinal) && waited.Elapsed < TimeSpan.FromSeconds(120))
             await Task.Delay(100);
         if (!reflector.Output.Contains(listening, StringComparison.Ordinal))
         {
@@ -200,7 +202,7 @@ public sealed class SipAlgNetnsTests(ITestOutputHelper output) : IDisposable
     {
         var observation = await NetnsProbe.RunAsync(
             // The probe ends with the mirror's answers; the timeout is only a bound, wide for a loaded machine.
-            _net.Client, "sip-alg", SipAlgTopology.MirrorAddress, TimeSpan.FromSeconds(20),
+            _net.Client, "sip-alg", SipAlgTopology.MirrorAddress, TimeSpan.FromSeconds(60),
             new Dictionary<string, string> { ["transports"] = transports, ["method"] = method });
         output.WriteLine(JsonSerializer.Serialize(observation, WireFormat.Options));
         return observation;

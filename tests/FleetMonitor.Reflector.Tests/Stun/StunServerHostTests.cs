@@ -34,7 +34,8 @@ public sealed class StunServerHostTests
             new ProbeRequest
             {
                 Target = $"127.0.0.1:{ports.Primary}",
-                Timeout = TimeSpan.FromSeconds(10),
+                // The probe ends once decided (a 2 s lifetime search): the budget only bounds a busy machine.
+                Timeout = TimeSpan.FromSeconds(60),
                 Parameters = new Dictionary<string, string>
                 {
                     ["username"] = StunRequestHandlerTests.Username,
@@ -69,7 +70,8 @@ public sealed class StunServerHostTests
             new ProbeRequest
             {
                 Target = $"127.0.0.1:{ports.Primary}",
-                Timeout = TimeSpan.FromSeconds(10),
+                // The probe ends once decided (a 2 s lifetime search): the budget only bounds a busy machine.
+                Timeout = TimeSpan.FromSeconds(60),
                 Parameters = new Dictionary<string, string> { ["max_lifetime_s"] = "2" },
             },
             CancellationToken.None);
@@ -218,7 +220,7 @@ public sealed class StunServerHostTests
     private static async Task<(byte[] Reply, IPEndPoint From)> ExchangeAsync(Socket socket, IPEndPoint to, byte[] request)
     {
         await socket.SendToAsync(request, SocketFlags.None, to);
-        using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        using var wait = new CancellationTokenSource(UdpReplies.Bound);
         var buffer = new byte[2048];
         var received = await socket.ReceiveFromAsync(buffer, SocketFlags.None, new IPEndPoint(IPAddress.Any, 0), wait.Token);
         return (buffer[..received.ReceivedBytes], (IPEndPoint)received.RemoteEndPoint);

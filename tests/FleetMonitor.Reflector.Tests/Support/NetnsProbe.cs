@@ -8,7 +8,9 @@ namespace FleetMonitor.Reflector.Tests.Support;
 /// <summary>Runs any probe of the default catalog with FleetMonitor.Probes.NetnsRunner inside a network namespace (as <see cref="NetnsRunner"/> does for the media probe).</summary>
 internal static class NetnsProbe
 {
-    private static readonly TimeSpan Slack = TimeSpan.FromSeconds(30);
+    // Beyond the probe's own timeout: a bound for a runner that hangs (starting dotnet in a namespace took more than
+    // 30 s at a load of 90).
+    private static readonly TimeSpan Slack = TimeSpan.FromSeconds(120);
 
     public static async Task<ProbeObservation> RunAsync(
         string ns, string kind, string target, TimeSpan timeout, IReadOnlyDictionary<string, string> parameters)

@@ -9,7 +9,8 @@ namespace FleetMonitor.Reflector.Tests.Support;
 /// <summary>Runs FleetMonitor.Probes.NetnsRunner (copied beside the tests) inside a network namespace and reads its JSON.</summary>
 internal static class NetnsRunner
 {
-    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(40);
+    // A bound for a process that hangs: starting dotnet in a namespace took more than 40 s at a load of 90.
+    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(120);
 
     private static string RunnerDll => Path.Combine(AppContext.BaseDirectory, "FleetMonitor.Probes.NetnsRunner.dll");
 
@@ -23,7 +24,7 @@ internal static class NetnsRunner
             "--timeout-ms", ((int)timeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture),
             .. parameters.SelectMany(p => new[] { $"--{p.Key}", p.Value }),
         ];
-        var json = await Command.RunAsync(Limit, NetnsPrerequisites.Ip, arguments);
+        var json = await Command.RunAsync(timeout + Limit, NetnsPrerequisites.Ip, arguments);
         return JsonSerializer.Deserialize<ProbeObservation>(json, WireFormat.Options)
             ?? throw new InvalidOperationException($"the runner printed no observation: {json}");
     }

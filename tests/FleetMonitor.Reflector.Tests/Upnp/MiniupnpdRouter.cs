@@ -80,7 +80,7 @@ internal static class MiniupnpdRouter
         // It adds the leased mappings before it listens, each after reading back the rules it has: a bound for a starved machine.
         await daemon.WaitUntilAsync(
             "miniupnpd", () => daemon.Output.Contains("HTTP listening on port", StringComparison.Ordinal),
-            TimeSpan.FromSeconds(leases is null ? 15 : 15 + leases.Count));
+            TimeSpan.FromSeconds(leases is null ? 120 : 120 + leases.Count));
         Assert.True(daemon.Output.Contains("Port forwarding is now enabled", StringComparison.Ordinal),
             $"miniupnpd did not enable port forwarding after STUN:\n{daemon.Output}");
         return daemon;
@@ -90,11 +90,23 @@ internal static class MiniupnpdRouter
     public static Task<string> UpnpcAsync(string ns, params string[] arguments) => UpnpcAsync(ns, TimeSpan.FromSeconds(60), arguments);
 
     /// <summary>upnpc in <paramref name="ns"/> with a time limit of its own (miniupnpd takes longer per mapping the more it has).</summary>
-    public static Task<string> UpnpcAsync(string ns, TimeSpan limit, params string[] arguments)
+    public static async Task<string> UpnpcAsync(string ns, TimeSpan limit, params string[] arguments)
     {
         var upnpc = Command.Find("upnpc");
         if (upnpc is null)
             Assert.Fail("upnpc is not installed: run `bash scripts/peers.sh` (it installs miniupnpc from scripts/test-packages.txt)");
-        return Command.RunAsync(limit, NetnsPrerequisites.Ip, ["netns", "exec", ns, upnpc, "-u", DescriptionUrl, .. arguments]);
+
+        // upnpc gives up on the IGD's description after a few seconds of its own (no option changes that), and a busy
+        // miniupnpd (one process, 100 leases) can take longer to answer: upnpc then did nothing, so it is asked again.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await Command.RunAsync(limit, NetnsPrerequisites.Ip, ["netns", "exec", ns, upnpc, "-u", DescriptionUrl, .. arguments]);
+            }
+            catch (InvalidOperationException e) when (attempt < 5 && e.Message.Contains("No valid UPNP Internet Gateway Device found", StringComparison.Ordinal))
+            {
+            }
+        }
     }
 }
