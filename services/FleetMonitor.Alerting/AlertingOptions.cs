@@ -17,10 +17,12 @@ public sealed class AlertingOptions
 
     /// <summary>
     /// Batches evaluated side by side (PostgreSQL only; SQLite takes one): each agent keeps to one lane, so its items
-    /// stay in order.
+    /// stay in order. One by default: on a 2-core machine shared with the broker, the database and Ingestion, four lanes
+    /// made smaller transactions and took CPU from Ingestion (docs/BENCHMARKS.md); more may pay where the database has
+    /// cores of its own.
     /// </summary>
     [Range(1, 64)]
-    public int EvaluationLanes { get; set; } = 4;
+    public int EvaluationLanes { get; set; } = 1;
 
     /// <summary>Evaluate every result from the agents' exchange (N of M, measurements); off leaves state changes only.</summary>
     public bool ConsumeResults { get; set; } = true;

@@ -106,6 +106,9 @@ public static class AccessHostingExtensions
             oidc.GetClaimsFromUserInfoEndpoint = false;
             oidc.SaveTokens = false;
             oidc.DisableTelemetry = true;
+            // The provider's metadata is fetched at the first sign-in; a fetch that failed (the provider down or slow)
+            // is tried again after this, not after the handler's default five minutes of refused sign-ins.
+            oidc.RefreshInterval = TimeSpan.FromSeconds(30);
             oidc.EventsType = typeof(OidcSessionEvents);
             foreach (var cookie in new[] { oidc.CorrelationCookie, oidc.NonceCookie })
             {
