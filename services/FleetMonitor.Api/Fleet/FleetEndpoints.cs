@@ -96,8 +96,10 @@ public static class FleetEndpoints
     }
 
     /// <summary>
-    /// Server-Sent Events: a "changed" event whenever a state or heartbeat was written, and a "tick" at least every
-    /// <see cref="FleetOptions.LiveTickInterval"/>, so that agents turning offline (which changes nothing in the database) show too.
+    /// Server-Sent Events: a "changed" event whenever what the fleet view shows may have changed (a state that may not be
+    /// ok written, an agent added, removed or moved, an agent going quiet or heard from again: <see cref="FleetVersionStore"/>),
+    /// and a "tick" at least every <see cref="FleetOptions.LiveTickInterval"/> otherwise, so that what the version does not
+    /// watch (an ok probe's new measurements on an open agent page, a changed offline threshold) shows within it.
     /// </summary>
     private static ServerSentEventsResult<string> Events(
         FleetVersionCache versions, TimeProvider timeProvider, IOptions<FleetOptions> options, CancellationToken cancellationToken) =>
