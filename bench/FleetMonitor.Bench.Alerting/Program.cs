@@ -9,10 +9,11 @@ using FleetMonitor.Bench.Ingestion;
 using FleetMonitor.Contracts;
 using RabbitMQ.Client;
 
-// Usage: dotnet run -c Release --project bench/FleetMonitor.Bench.Alerting -- [seconds=180] [rate=5000] [agents=1000] [probes=5]
+// Usage: dotnet run -c Release --project bench/FleetMonitor.Bench.Alerting -- [seconds=180] [rate=5000] [agents=1000] [probes=5] [passingEpisodes=1]
 // Every (agent, probe) pair sends one result per (agents × probes / rate) seconds. Each agent publishes its probes'
 // results of a round in one ProbeResultsBatched message, as agents pack a schedule tick's results, with publisher
-// confirms pipelined. From the second episode (20 rounds) on, one pair in 20 fails in the first four rounds of an
+// confirms pipelined. The first passingEpisodes episodes (20 rounds each) all pass, so that the services have created
+// every pair's window and warmed up before the first failure. From then on, one pair in 20 fails in the first four rounds of an
 // episode and passes again afterwards: 1 % of all results fail. Under the default policy (3 failures of the last 5
 // open a regression, 2 passes resolve it) the third failure opens an alert and the second pass resolves it; the latency
 // is the publish of that result's message → the webhook receiver having the page.
@@ -20,13 +21,20 @@ var seconds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture)
 var rate = args.Length > 1 ? double.Parse(args[1], CultureInfo.InvariantCulture) : 5000;
 var agents = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 1000;
 var probes = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 5;
+var passingEpisodes = args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : 1;
+if (args.Length > 5 || seconds < 1 || rate <= 0 || agents < 1 || probes < 1 || passingEpisodes < 1)
+{
+    Console.Error.WriteLine("usage: [seconds ≥ 1] [rate > 0] [agents ≥ 1] [probes ≥ 1] [passingEpisodes ≥ 1]");
+    return 2;
+}
+
 const int EpisodeRounds = 20;
 const int FailingRounds = 4;
 const int OneIn = 20;
 var pairs = agents * probes;
 
 Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}; .NET {Environment.Version}; {Load()}");
-Console.WriteLine($"{rate:F0} results/s for {seconds} s; {agents} agents × {probes} probes, one result per pair every {pairs / rate:F2} s, each agent's {probes} results of a round in one message ({rate / probes:F0} messages/s); 1 pair in {OneIn} fails {FailingRounds} of every {EpisodeRounds} rounds from round {EpisodeRounds} on");
+Console.WriteLine($"{rate:F0} results/s for {seconds} s; {agents} agents × {probes} probes, one result per pair every {pairs / rate:F2} s, each agent's {probes} results of a round in one message ({rate / probes:F0} messages/s); 1 pair in {OneIn} fails {FailingRounds} of every {EpisodeRounds} rounds from round {passingEpisodes * EpisodeRounds} on");
 Console.WriteLine("correlation off (Alerting:GroupThreshold=0): every bench agent reaches the same PBX target, so with it on the regressions would be one grouped page, and every new alert would wait Alerting:GroupWait (10 s) for its group");
 
 const string Secret = "bench-webhook-secret";
@@ -44,7 +52,7 @@ long failed = 0;
 bool Failing(int pair, long round)
 {
     var episode = round / EpisodeRounds;
-    if (episode == 0 || round % EpisodeRounds >= FailingRounds)
+    if (episode < passingEpisodes || round % EpisodeRounds >= FailingRounds)
     {
         return false;
     }
@@ -184,7 +192,7 @@ Row("firing (third failure published → page received)", expectedFirings, firin
 Row("resolved (second pass published → resolve received)", expectedResolves, resolved, extraResolves);
 Console.WriteLine();
 Console.WriteLine(firing.Length == 0
-    ? $"RESULT: no page measured (no failure published: the failures start at round {EpisodeRounds}, {EpisodeRounds * pairs / rate:F0} s into the run at the asked rate; this run published {publisher.Confirmed / agents} rounds); at {publishedRate:F0} results/s; {Load()}"
+    ? $"RESULT: no page measured (no failure published: the failures start at round {passingEpisodes * EpisodeRounds}, {passingEpisodes * EpisodeRounds * pairs / rate:F0} s into the run at the asked rate; this run published {publisher.Confirmed / agents} rounds); at {publishedRate:F0} results/s; {Load()}"
     : $"RESULT: page p50 {Percentile(firing, 0.5):F0} ms, p99 {Percentile(firing, 0.99):F0} ms (goal p99 ≤ 1000 ms: {(Percentile(firing, 0.99) <= 1000 ? "met" : "NOT met")}); resolve p50 {Percentile(resolved, 0.5):F0} ms, p99 {Percentile(resolved, 0.99):F0} ms; at {publishedRate:F0} results/s; {Load()}");
 // What held it back, in the order it would show.
 var limits = new List<string>();
