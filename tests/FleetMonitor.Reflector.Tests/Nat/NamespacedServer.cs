@@ -63,12 +63,7 @@ internal sealed class NamespacedServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            await _process.WaitForExitAsync(limit.Token);
-        }
+        await ChildProcesses.KillAsync(_process, Name);
 
         _process.Dispose();
     }

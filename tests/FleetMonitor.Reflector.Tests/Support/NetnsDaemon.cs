@@ -90,12 +90,7 @@ internal sealed class NetnsDaemon : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            await _process.WaitForExitAsync(limit.Token);
-        }
+        await ChildProcesses.KillAsync(_process, Path.GetFileName(_process.StartInfo.ArgumentList.ElementAtOrDefault(3) ?? "a daemon"));
 
         _process.Dispose();
         if (_ownedDirectory is not null && Directory.Exists(_ownedDirectory))

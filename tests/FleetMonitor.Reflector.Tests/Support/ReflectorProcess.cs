@@ -67,12 +67,7 @@ internal sealed class ReflectorProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            await _process.WaitForExitAsync(limit.Token);
-        }
+        await ChildProcesses.KillAsync(_process, "the Reflector");
 
         _process.Dispose();
     }
