@@ -20,6 +20,9 @@ public sealed class AgentStore(Database database, TimeProvider timeProvider)
         return rows.AsList();
     }
 
+    /// <summary>When an agent was last heard from: its last heartbeat, or lacking one its last result (the index <c>agents_last_heard</c>).</summary>
+    internal const string HeardAt = "COALESCE(last_heartbeat_at, last_seen_at)";
+
     /// <summary>
     /// How many agents each site has (every agent with a heartbeat or a result has a row): the counts the triggers of
     /// migration 0033 keep in <c>site_agent_counts</c>, one row per site, equal to a <c>GROUP BY site_id</c> over agents.
@@ -46,7 +49,6 @@ public sealed class AgentStore(Database database, TimeProvider timeProvider)
     public async Task<IReadOnlyList<AgentRow>> ListQuietAsync(DateTimeOffset before, int pageSize, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
-        const string HeardAt = "COALESCE(last_heartbeat_at, last_seen_at)";
         const string First = Columns + " WHERE " + HeardAt + " < @Before ORDER BY " + HeardAt + ", id LIMIT @Limit";
         const string Next = Columns + " WHERE " + HeardAt + " < @Before AND (" + HeardAt + ", id) > (@AfterHeard, @AfterId) ORDER BY " + HeardAt + ", id LIMIT @Limit";
         var result = new List<AgentRow>();

@@ -14,11 +14,11 @@ namespace FleetMonitor.Storage;
 /// </summary>
 public sealed class FleetVersionStore(Database database)
 {
-    private const string Sql = """
+    private const string Sql = $"""
         SELECT (SELECT version FROM problem_states_version WHERE id = 1) AS Problems,
                (SELECT COUNT(*) FROM sites) AS Sites,
-               (SELECT COUNT(*) FROM agents WHERE COALESCE(last_heartbeat_at, last_seen_at) < @QuietBefore) AS Quiet,
-               (SELECT MAX(COALESCE(last_heartbeat_at, last_seen_at)) FROM agents WHERE COALESCE(last_heartbeat_at, last_seen_at) < @QuietBefore) AS QuietHeardAt;
+               (SELECT COUNT(*) FROM agents WHERE {AgentStore.HeardAt} < @QuietBefore) AS Quiet,
+               (SELECT MAX({AgentStore.HeardAt}) FROM agents WHERE {AgentStore.HeardAt} < @QuietBefore) AS QuietHeardAt;
         SELECT site_id, agents FROM site_agent_counts ORDER BY site_id;
         """;
 

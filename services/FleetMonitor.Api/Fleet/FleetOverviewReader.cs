@@ -4,7 +4,7 @@ namespace FleetMonitor.Api.Fleet;
 
 /// <summary>
 /// Reads what the <see cref="FleetOverview"/> needs, and nothing that grows with the fleet beyond it: the sites, each
-/// site's agent count (one GROUP BY), the agents quiet for longer than the shortest offline threshold (through the index
+/// site's agent count (kept by triggers, one row per site), the agents quiet for longer than the shortest offline threshold (through the index
 /// <c>agents_last_heard</c>), judged by <see cref="OfflineThresholds"/> as alerting judges them, and the states that may
 /// not be ok, of which only the new and rewritten ones are fetched and classified, and none at all while their
 /// version has not moved (<see cref="ProblemStateCache"/>).

@@ -15,14 +15,16 @@ public sealed class FleetVersionCacheTests
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 23, 10, 0, 0, TimeSpan.Zero));
         var calls = 0;
+        var firstCall = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var release = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         var cache = new FleetVersionCache(
-            _ => { Interlocked.Increment(ref calls); return release.Task; },
+            _ => { Interlocked.Increment(ref calls); firstCall.TrySetResult(); return release.Task; },
             time, Options.Create(new FleetOptions { LiveCheckInterval = TimeSpan.FromSeconds(2) }), CancellationToken.None);
 
         // Fifty streams at once while the first read has not answered.
         var waiting = Enumerable.Range(0, 50).Select(_ => cache.GetAsync(CancellationToken.None)).ToList();
-        await WaitUntilAsync(() => Volatile.Read(ref calls) == 1);
+        await firstCall.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.Equal(1, Volatile.Read(ref calls));
         Assert.All(waiting, w => Assert.False(w.IsCompleted));
         release.SetResult("v1");
         Assert.All(await Task.WhenAll(waiting), v => Assert.Equal("v1", v));
@@ -54,15 +56,5 @@ public sealed class FleetVersionCacheTests
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => closed);
         release.SetResult("v1");
         Assert.Equal("v1", await staying);
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var deadline = TimeProvider.System.GetTimestamp();
-        while (!condition())
-        {
-            Assert.True(TimeProvider.System.GetElapsedTime(deadline) < TimeSpan.FromSeconds(60), "the read never started");
-            await Task.Delay(10);
-        }
     }
 }

@@ -27,12 +27,8 @@ internal static class ChildProcesses
             return;
         }
 
-        var killedAt = TimeProvider.System.GetTimestamp();
-        while (!process.HasExited)
-        {
-            if (TimeProvider.System.GetElapsedTime(killedAt) > ExitLimit)
-                throw new TimeoutException($"{name} (pid {process.Id}) had not exited {ExitLimit.TotalSeconds:F0} s after it was killed");
-            await Task.Delay(100);
-        }
+        // The timed wait, unlike the untimed one and WaitForExitAsync, does not wait for the output to end.
+        if (!await Task.Run(() => process.WaitForExit(ExitLimit)))
+            throw new TimeoutException($"{name} (pid {process.Id}) had not exited {ExitLimit.TotalSeconds:F0} s after it was killed");
     }
 }
