@@ -87,8 +87,12 @@ public sealed class CorrelationStore(Database database, TimeProvider timeProvide
             return groupId;
         }
 
+        // Another dispatch may have founded the group and taken this alert into it after this one looked for an open
+        // group and before it counted the ungrouped alerts: it then counted too few. The alert is told through that group.
+        var joined = await connection.ExecuteScalarAsync<Guid?>(new CommandDefinition(
+            "SELECT group_id FROM alerts WHERE id = @Id", new { alert.Id }, transaction, cancellationToken: cancellationToken));
         await transaction.CommitAsync(cancellationToken);
-        return null;
+        return joined;
     }
 
     /// <summary>Resolves the grouped alerts none of whose members is open any more; returns how many.</summary>

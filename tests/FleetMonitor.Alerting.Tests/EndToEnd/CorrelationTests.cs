@@ -96,9 +96,11 @@ public sealed class CorrelationTests
         var pbxAgents = Enumerable.Range(0, PerScope).Select(i => $"pbx-agent-{i:00}").ToList();
         var routerAgents = Enumerable.Range(0, PerScope).Select(i => (Agent: $"fritz-agent-{i:00}", Router)).ToList();
         var lone = new[] { ("archer-agent-0", "Archer C7"), ("archer-agent-1", "Archer C7") };
+        // Two failures each first, evaluated before the third: every alert then opens from one burst of third failures,
+        // so a loaded machine cannot spread the openings wider than the group wait.
         foreach (var agentId in pbxAgents)
         {
-            await agent.PublishAsync(Batch(agentId, [.. Enumerable.Range(1, 3).Select(run => Results.Make(agentId, "pbx-tcp", "tcp", run, ProbeOutcome.Failed, target: Pbx))]));
+            await agent.PublishAsync(Batch(agentId, [.. Enumerable.Range(1, 2).Select(run => Results.Make(agentId, "pbx-tcp", "tcp", run, ProbeOutcome.Failed, target: Pbx))]));
         }
 
         foreach (var (agentId, router) in routerAgents.Concat(lone))
@@ -107,7 +109,22 @@ public sealed class CorrelationTests
             {
                 Facts = new Dictionary<string, string> { ["igd_name"] = router, ["igd_server"] = "Linux/6.1 UPnP/1.1 MiniUPnPd/2.3.3" },
             };
-            await agent.PublishAsync(Batch(agentId, [upnp, .. Enumerable.Range(1, 3).Select(run => Results.Make(agentId, "pbx-tcp", "tcp", run, ProbeOutcome.Failed, target: $"pbx.{agentId}.example.net:5060"))]));
+            await agent.PublishAsync(Batch(agentId, [upnp, .. Enumerable.Range(1, 2).Select(run => Results.Make(agentId, "pbx-tcp", "tcp", run, ProbeOutcome.Failed, target: $"pbx.{agentId}.example.net:5060"))]));
+        }
+
+        var agents = 2 * PerScope + lone.Length;
+        await Eventually.WaitAsync(
+            () => CountAsync(database, "SELECT count(*) FROM alert_windows WHERE probe_id = 'pbx-tcp' AND jsonb_array_length(entries::jsonb) = 2"),
+            n => n == agents, TimeSpan.FromSeconds(120), "every agent's first two failures evaluated");
+        Assert.Equal(0, await CountAsync(database, "SELECT count(*) FROM alerts"));
+        foreach (var agentId in pbxAgents)
+        {
+            await agent.PublishAsync(Batch(agentId, [Results.Make(agentId, "pbx-tcp", "tcp", 3, ProbeOutcome.Failed, target: Pbx)]));
+        }
+
+        foreach (var (agentId, _) in routerAgents.Concat(lone))
+        {
+            await agent.PublishAsync(Batch(agentId, [Results.Make(agentId, "pbx-tcp", "tcp", 3, ProbeOutcome.Failed, target: $"pbx.{agentId}.example.net:5060")]));
         }
 
         await Eventually.WaitAsync(() => CountAsync(database, "SELECT count(*) FROM alerts WHERE group_id IS NOT NULL"), n => n == 2 * PerScope, TimeSpan.FromSeconds(120), "both scopes' alerts grouped");
