@@ -19,7 +19,7 @@ internal sealed class BenchEnvironment : IAsyncDisposable
 
     public string AmqpUri => $"amqp://{User}:{Password}@{Host}:5672/{Uri.EscapeDataString(Vhost)}";
 
-    public string ConnectionString => new NpgsqlConnectionStringBuilder(Postgres) { Database = DatabaseName, MaxPoolSize = 20 }.ConnectionString;
+    public string ConnectionString => new NpgsqlConnectionStringBuilder(Postgres) { Database = DatabaseName, MaxPoolSize = 20, SslMode = SslMode.Disable }.ConnectionString;
 
     public async Task CreateAsync()
     {

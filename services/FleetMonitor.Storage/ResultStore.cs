@@ -104,7 +104,7 @@ public sealed class ResultStore(Database database, StateChangeOutbox outbox, Tim
     {
         if (connection is NpgsqlConnection postgres)
         {
-            return await CopyResultsAsync(postgres, transaction, rows, cancellationToken);
+            return await InsertResultsPostgresAsync(postgres, transaction, rows, cancellationToken);
         }
         else
         {
@@ -131,70 +131,53 @@ public sealed class ResultStore(Database database, StateChangeOutbox outbox, Tim
     }
 
     /// <summary>
-    /// PostgreSQL: the rows go by binary COPY into a temporary table of this transaction, then on into
-    /// <c>probe_results</c> in id order with <c>ON CONFLICT DO NOTHING</c>: COPY alone has no way to skip the rows
-    /// stored before, and the insert keeps the idempotency and the global lock order.
+    /// PostgreSQL: one prepared statement takes the batch as one array per column and inserts it into
+    /// <c>probe_results</c> in id order with <c>ON CONFLICT DO NOTHING</c>, which keeps the idempotency and the global
+    /// lock order. It is planned once per pooled connection and creates nothing per batch (a temporary staging table
+    /// for a binary COPY cost a catalog write and a drop in every transaction).
     /// </summary>
-    private static async Task<HashSet<Guid>> CopyResultsAsync(
+    private static async Task<HashSet<Guid>> InsertResultsPostgresAsync(
         NpgsqlConnection connection, DbTransaction transaction, List<ResultParameters> rows, CancellationToken cancellationToken)
     {
-        const string Columns = "id, agent_id, site_id, probe_id, probe_version, kind, target, started_at, duration_ms, outcome, measurements, facts, findings, error, received_at";
-        await using (var create = new NpgsqlCommand(
-            """
-            CREATE TEMP TABLE probe_results_incoming (
-                id uuid, agent_id text, site_id text, probe_id text, probe_version integer, kind text, target text,
-                started_at timestamptz, duration_ms double precision, outcome text, measurements jsonb, facts jsonb,
-                findings jsonb, error text, received_at timestamptz) ON COMMIT DROP
-            """,
-            connection,
-            (NpgsqlTransaction)transaction))
-        {
-            await create.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        await using (var import = await connection.BeginBinaryImportAsync($"COPY probe_results_incoming ({Columns}) FROM STDIN (FORMAT BINARY)", cancellationToken))
-        {
-            foreach (var row in rows)
-            {
-                await import.StartRowAsync(cancellationToken);
-                await import.WriteAsync(row.Id, NpgsqlDbType.Uuid, cancellationToken);
-                await import.WriteAsync(row.AgentId, NpgsqlDbType.Text, cancellationToken);
-                await import.WriteAsync(row.SiteId, NpgsqlDbType.Text, cancellationToken);
-                await import.WriteAsync(row.ProbeId, NpgsqlDbType.Text, cancellationToken);
-                await import.WriteAsync(row.ProbeVersion, NpgsqlDbType.Integer, cancellationToken);
-                await import.WriteAsync(row.Kind, NpgsqlDbType.Text, cancellationToken);
-                await import.WriteAsync(row.Target, NpgsqlDbType.Text, cancellationToken);
-                await import.WriteAsync(row.StartedAt.ToUniversalTime(), NpgsqlDbType.TimestampTz, cancellationToken);
-                await import.WriteAsync(row.DurationMs, NpgsqlDbType.Double, cancellationToken);
-                await import.WriteAsync(row.Outcome, NpgsqlDbType.Text, cancellationToken);
-                await import.WriteAsync(row.Measurements, NpgsqlDbType.Jsonb, cancellationToken);
-                await import.WriteAsync(row.Facts, NpgsqlDbType.Jsonb, cancellationToken);
-                await import.WriteAsync(row.Findings, NpgsqlDbType.Jsonb, cancellationToken);
-                if (row.Error is null)
-                {
-                    await import.WriteNullAsync(cancellationToken);
-                }
-                else
-                {
-                    await import.WriteAsync(row.Error, NpgsqlDbType.Text, cancellationToken);
-                }
-
-                await import.WriteAsync(row.ReceivedAt.ToUniversalTime(), NpgsqlDbType.TimestampTz, cancellationToken);
-            }
-
-            await import.CompleteAsync(cancellationToken);
-        }
-
-        var ids = await connection.QueryAsync<Guid>(new CommandDefinition(
-            $"""
-            INSERT INTO probe_results ({Columns})
-            SELECT {Columns} FROM probe_results_incoming ORDER BY id
+        const string Sql = """
+            INSERT INTO probe_results (id, agent_id, site_id, probe_id, probe_version, kind, target, started_at, duration_ms,
+                                       outcome, measurements, facts, findings, error, received_at)
+            SELECT r.id, r.agent_id, r.site_id, r.probe_id, r.probe_version, r.kind, r.target, r.started_at, r.duration_ms,
+                   r.outcome, r.measurements::jsonb, r.facts::jsonb, r.findings::jsonb, r.error, @ReceivedAt
+            FROM unnest(@Ids, @AgentIds, @SiteIds, @ProbeIds, @ProbeVersions, @Kinds, @Targets, @StartedAts, @DurationMs,
+                        @Outcomes, @Measurements, @Facts, @Findings, @Errors)
+                 AS r(id, agent_id, site_id, probe_id, probe_version, kind, target, started_at, duration_ms,
+                      outcome, measurements, facts, findings, error)
+            ORDER BY r.id
             ON CONFLICT (id, started_at) DO NOTHING
             RETURNING id
-            """,
-            transaction: transaction,
-            cancellationToken: cancellationToken));
-        return ids.ToHashSet();
+            """;
+        await using var command = new NpgsqlCommand(Sql, connection, (NpgsqlTransaction)transaction);
+        command.Parameters.Add(new NpgsqlParameter<Guid[]>("Ids", rows.Select(r => r.Id).ToArray()));
+        command.Parameters.Add(new NpgsqlParameter<string[]>("AgentIds", rows.Select(r => r.AgentId).ToArray()));
+        command.Parameters.Add(new NpgsqlParameter<string[]>("SiteIds", rows.Select(r => r.SiteId).ToArray()));
+        command.Parameters.Add(new NpgsqlParameter<string[]>("ProbeIds", rows.Select(r => r.ProbeId).ToArray()));
+        command.Parameters.Add(new NpgsqlParameter<int[]>("ProbeVersions", rows.Select(r => r.ProbeVersion).ToArray()));
+        command.Parameters.Add(new NpgsqlParameter<string[]>("Kinds", rows.Select(r => r.Kind).ToArray()));
+        command.Parameters.Add(new NpgsqlParameter<string[]>("Targets", rows.Select(r => r.Target).ToArray()));
+        command.Parameters.Add(new NpgsqlParameter<DateTime[]>("StartedAts", rows.Select(r => r.StartedAt.UtcDateTime).ToArray()) { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new NpgsqlParameter<double[]>("DurationMs", rows.Select(r => r.DurationMs).ToArray()));
+        command.Parameters.Add(new NpgsqlParameter<string[]>("Outcomes", rows.Select(r => r.Outcome).ToArray()));
+        command.Parameters.Add(new NpgsqlParameter<string[]>("Measurements", rows.Select(r => r.Measurements).ToArray()));
+        command.Parameters.Add(new NpgsqlParameter<string[]>("Facts", rows.Select(r => r.Facts).ToArray()));
+        command.Parameters.Add(new NpgsqlParameter<string[]>("Findings", rows.Select(r => r.Findings).ToArray()));
+        command.Parameters.Add(new NpgsqlParameter<string?[]>("Errors", rows.Select(r => r.Error).ToArray()) { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter<DateTime>("ReceivedAt", rows[0].ReceivedAt.UtcDateTime) { NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        await command.PrepareAsync(cancellationToken);
+
+        var inserted = new HashSet<Guid>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            inserted.Add(reader.GetGuid(0));
+        }
+
+        return inserted;
     }
 
     private async Task UpsertSitesAndAgentsAsync(
