@@ -194,18 +194,34 @@ public sealed class MediaStreamProbeTests
     [Fact]
     public async Task Deadline_stops_the_stream_early_and_judges_what_was_sent()
     {
+        // On a fake clock: the stream's 20 ms waits are the only timers of 20 ms (the deadline's is 1 s, the echo
+        // wait's 500 ms), so the test moves time on only once the probe waits for its next packet.
+        var interval = TimeSpan.FromMilliseconds(20);
+        var clock = new TimerRecordingTimeProvider(due => due == interval);
         await using var echo = new UdpTestEcho();
         var request = Request(echo.Port, count: 10_000, interval: 20) with { Timeout = TimeSpan.FromSeconds(1) };
 
-        var observation = await _probe.RunAsync(request, CancellationToken.None);
+        var run = new MediaStreamProbe(clock).RunAsync(request, CancellationToken.None);
 
-        // Sending stops when only the echo wait (half of a short timeout) is left: about 25 of the 10 000 packets.
-        var sent = observation.Measurements["packets_sent"];
-        Assert.InRange(sent, 1, 30);
-        Assert.Equal(sent, echo.Received.Count);
+        // Half of a short timeout is kept for the echoes: packets go out while time + 20 ms <= 500 ms, i.e. packets
+        // 0 to 25, the first at once and each of the others after a 20 ms wait.
+        const int Expected = 26;
+        for (var sent = 1; sent < Expected; sent++)
+        {
+            Assert.Equal(interval, await clock.NextTimerAsync());
+            await EchoedAsync(echo, sent);
+            clock.Advance(interval);
+        }
+
+        // The last packet's echo ends the probe without time moving on: every packet sent came back.
+        var observation = await run.WaitAsync(TimeSpan.FromMinutes(1));
+
+        Assert.Equal(Expected, echo.Received.Count);
         Assert.Equal("deadline", observation.Facts["stopped_early"]);
-        Assert.Equal(sent, observation.Measurements["packets_received"]);
-        Assert.Equal(ProbeOutcome.Ok, observation.Outcome);
+        Assert.Equal(Expected, observation.Measurements["packets_sent"]);
+        Assert.Equal(Expected, observation.Measurements["packets_received"]);
+        Assert.Equal(0, observation.Measurements["loss_ratio"]);
+        Assert.DoesNotContain(FindingCodes.MediaLossHigh, observation.Findings);
     }
 
     [Fact]
@@ -268,6 +284,16 @@ public sealed class MediaStreamProbeTests
             ["packet_bytes"] = packetBytes.ToString(CultureInfo.InvariantCulture),
         };
         return new ProbeRequest { Target = $"127.0.0.1:{port}", Parameters = parameters, Timeout = TimeSpan.FromSeconds(10) };
+    }
+
+    /// <summary>Waits (up to a minute of real time) until the echo has received <paramref name="count"/> packets.</summary>
+    private static async Task EchoedAsync(UdpTestEcho echo, int count)
+    {
+        using var bound = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        while (echo.Received.Count < count)
+        {
+            await Task.Delay(5, bound.Token);
+        }
     }
 
     private static MediaPacketHeader? Read(byte[] data) => MediaPacket.TryRead(data, out var header) ? header : null;
