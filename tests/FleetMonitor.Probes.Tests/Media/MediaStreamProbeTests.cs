@@ -198,7 +198,13 @@ public sealed class MediaStreamProbeTests
         // wait's 500 ms), so the test moves time on only once the probe waits for its next packet.
         var interval = TimeSpan.FromMilliseconds(20);
         var clock = new TimerRecordingTimeProvider(due => due == interval);
-        await using var echo = new UdpTestEcho();
+        // Released once per packet the echo receives, so the test waits for each echo instead of polling.
+        using var echoed = new SemaphoreSlim(0);
+        await using var echo = new UdpTestEcho(request =>
+        {
+            echoed.Release();
+            return UdpTestEcho.Echo(request);
+        });
         var request = Request(echo.Port, count: 10_000, interval: 20) with { Timeout = TimeSpan.FromSeconds(1) };
 
         var run = new MediaStreamProbe(clock).RunAsync(request, CancellationToken.None);
@@ -209,7 +215,7 @@ public sealed class MediaStreamProbeTests
         for (var sent = 1; sent < Expected; sent++)
         {
             Assert.Equal(interval, await clock.NextTimerAsync());
-            await EchoedAsync(echo, sent);
+            Assert.True(await echoed.WaitAsync(TimeSpan.FromMinutes(1)), $"packet {sent - 1} reached the echo");
             clock.Advance(interval);
         }
 
@@ -284,16 +290,6 @@ public sealed class MediaStreamProbeTests
             ["packet_bytes"] = packetBytes.ToString(CultureInfo.InvariantCulture),
         };
         return new ProbeRequest { Target = $"127.0.0.1:{port}", Parameters = parameters, Timeout = TimeSpan.FromSeconds(10) };
-    }
-
-    /// <summary>Waits (up to a minute of real time) until the echo has received <paramref name="count"/> packets.</summary>
-    private static async Task EchoedAsync(UdpTestEcho echo, int count)
-    {
-        using var bound = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-        while (echo.Received.Count < count)
-        {
-            await Task.Delay(5, bound.Token);
-        }
     }
 
     private static MediaPacketHeader? Read(byte[] data) => MediaPacket.TryRead(data, out var header) ? header : null;
