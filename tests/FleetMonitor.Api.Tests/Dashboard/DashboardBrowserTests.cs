@@ -101,7 +101,7 @@ public sealed class DashboardBrowserTests(DashboardBrowserFixture fixture)
     {
         var page = await Browser.NewPageAsync();
         await page.GotoAsync("/#agent=agent-dave-pc");
-        await page.WaitForURLAsync("**/login?**");
+        await BrowserSession.WaitForPathAsync(page, "/login");
         await page.FillAsync("#username", "noc-viewer");
         await page.FillAsync("#password", "wrong password");
         await page.ClickAsync("#sign-in");

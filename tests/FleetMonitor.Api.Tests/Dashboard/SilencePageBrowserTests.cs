@@ -44,7 +44,7 @@ public sealed class SilencePageBrowserTests(DashboardBrowserFixture fixture)
         Assert.Equal("false", await alertRow.GetAttributeAsync("data-silenced"));
         Assert.Matches(ZonedTime, await alertRow.Locator("td").Nth(7).TextContentAsync() ?? "");
         await alertRow.GetByRole(AriaRole.Link, new() { Name = "Silence…" }).ClickAsync();
-        await page.WaitForURLAsync("**/silences?**");
+        await BrowserSession.WaitForPathAsync(page, "/silences");
         await page.WaitForFunctionAsync($"() => document.getElementById('silence-agent').value === '{Agent}'");
         Assert.Equal(Site, await page.InputValueAsync("#silence-site"));
         Assert.Equal("pbx-register", await page.InputValueAsync("#silence-probe"));
