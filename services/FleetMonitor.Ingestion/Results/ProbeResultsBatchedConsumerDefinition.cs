@@ -13,8 +13,13 @@ public sealed class ProbeResultsBatchedConsumerDefinition : ConsumerDefinition<P
 
     public ProbeResultsBatchedConsumerDefinition(IOptions<IngestionOptions> options)
     {
-        // Each message carries up to 50 results by default: a smaller prefetch keeps as many results in flight.
-        _prefetch = Math.Max(8, options.Value.PrefetchCount / 20);
+        // A message carries what an agent had ready: one schedule tick (a few results) or up to 50 after a backlog.
+        // Each message in flight waits for its batch to commit, so the window must hold enough ticks to fill the batch
+        // of every write slot and the next one: MaxBatchSize × (MaxConcurrentBatches + 2) results at 8 per message
+        // (250 messages with the defaults). A window sized for 50 per message (PrefetchCount / 20 = 50) held only 400
+        // results of ticks of 8: batches never filled, and that endpoint topped out at 50 messages per commit cycle.
+        var o = options.Value;
+        _prefetch = Math.Clamp(o.MaxBatchSize * (o.MaxConcurrentBatches + 2) / 8, 8, o.PrefetchCount);
         EndpointName = QueueName;
         ConcurrentMessageLimit = _prefetch;
     }
