@@ -19,7 +19,7 @@ public sealed class ProbeResultsBatchedConsumerDefinition : ConsumerDefinition<P
         // (250 messages with the defaults). A window sized for 50 per message (PrefetchCount / 20 = 50) held only 400
         // results of ticks of 8: batches never filled, and that endpoint topped out at 50 messages per commit cycle.
         var o = options.Value;
-        _prefetch = Math.Clamp(o.MaxBatchSize * (o.MaxConcurrentBatches + 2) / 8, 8, o.PrefetchCount);
+        _prefetch = Math.Clamp(o.MaxBatchSize * (o.MaxConcurrentBatches + 2) / 8, 1, o.PrefetchCount);
         EndpointName = QueueName;
         ConcurrentMessageLimit = _prefetch;
     }
